@@ -1,0 +1,24 @@
+"""Configuration errors: each names what is wrong and where."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """Base of every configuration problem kliping reports."""
+
+
+class SettingsError(ConfigError):
+    """An environment variable holds a value kliping cannot use."""
+
+
+class OutletConfigError(ConfigError):
+    """An outlet registry entry is invalid; the message names file, outlet and field."""
+
+    def __init__(self, path: str, outlet: str | None, field: str | None, reason: str) -> None:
+        self.path, self.outlet, self.field, self.reason = path, outlet, field, reason
+        where = path
+        if outlet:
+            where += f": outlet {outlet!r}"
+        if field:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {reason}")

@@ -1,0 +1,223 @@
+"""The outlet registry: one TOML table per outlet, loaded into frozen dataclasses.
+
+Adding an outlet is adding a table to ``outlets.toml``; nothing in the code names an outlet.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from kliping.config.errors import OutletConfigError
+
+BUNDLED = "outlets.toml"
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_LISTS = ("feeds", "sitemaps", "sections", "exclude_patterns")
+_FIELDS = {
+    "name",
+    "domains",
+    "article_pattern",
+    "interval_minutes",
+    "language",
+    "network",
+    "archive",
+    "extract",
+    "concurrency",
+    *_LISTS,
+}
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """One outlet: where its articles are found and how they are recognised."""
+
+    key: str
+    name: str
+    domains: tuple[str, ...]
+    article_pattern: re.Pattern[str]
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    exclude_patterns: tuple[re.Pattern[str], ...] = ()
+    # Dated index page for backfill, formatted with ``date`` (a datetime.date) and ``page``.
+    archive: str | None = None
+    interval_minutes: int = 30
+    language: str = "id"
+    network: str | None = None
+    concurrency: int | None = None
+    # Raw extraction rules; validated by kliping.crawler.extract.ExtractRules.from_mapping.
+    extract: Mapping[str, Any] = field(default_factory=dict)
+
+    def is_article(self, url: str) -> bool:
+        if not self.article_pattern.search(url):
+            return False
+        return not any(p.search(url) for p in self.exclude_patterns)
+
+    def owns(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps + self.sections
+
+
+Registry = dict[str, Outlet]
+
+
+def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
+    # str.replace, not str.format: regexes in the registry use {n} quantifiers.
+    if isinstance(value, str):
+        for name, replacement in variables.items():
+            value = value.replace("{" + name + "}", replacement)
+        return value
+    if isinstance(value, list):
+        return [_substitute(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, variables) for k, v in value.items()}
+    return value
+
+
+def _parse(path: str, key: str, raw: Any) -> Outlet:
+    def fail(field_name: str | None, reason: str) -> OutletConfigError:
+        return OutletConfigError(path, key, field_name, reason)
+
+    if not _KEY.match(key):
+        raise fail(None, "outlet keys are lower-case letters, digits, '-' and '_'")
+    if not isinstance(raw, dict):
+        raise fail(None, "expected a table")
+    unknown = sorted(set(raw) - _FIELDS)
+    if unknown:
+        raise fail(unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    for required in ("name", "domains", "article_pattern"):
+        if required not in raw:
+            raise fail(required, "missing required field")
+
+    def text(name: str) -> str:
+        value = raw[name]
+        if not isinstance(value, str) or not value.strip():
+            raise fail(name, "expected a non-empty string")
+        return value
+
+    def strings(name: str) -> tuple[str, ...]:
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise fail(name, "expected a list of non-empty strings")
+        return tuple(value)
+
+    def regex(name: str, pattern: str) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise fail(name, f"invalid regular expression {pattern!r}: {exc}") from None
+
+    def url(name: str, value: str) -> str:
+        parts = urlsplit(value.replace("{", "").replace("}", ""))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise fail(name, f"not an http(s) URL: {value!r}")
+        return value
+
+    domains = strings("domains")
+    if not domains:
+        raise fail("domains", "at least one domain is required")
+    interval = raw.get("interval_minutes", 30)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+        raise fail("interval_minutes", "expected a whole number of minutes >= 1")
+    concurrency = raw.get("concurrency")
+    if concurrency is not None and (not isinstance(concurrency, int) or concurrency < 1):
+        raise fail("concurrency", "expected a whole number >= 1")
+    extract = raw.get("extract", {})
+    if not isinstance(extract, dict):
+        raise fail("extract", "expected a table of extraction rules")
+    archive = raw.get("archive")
+    if archive is not None:
+        url("archive", text("archive"))
+    outlet = Outlet(
+        key=key,
+        name=text("name"),
+        domains=tuple(d.lower() for d in domains),
+        article_pattern=regex("article_pattern", text("article_pattern")),
+        feeds=tuple(url("feeds", u) for u in strings("feeds")),
+        sitemaps=tuple(url("sitemaps", u) for u in strings("sitemaps")),
+        sections=tuple(url("sections", u) for u in strings("sections")),
+        exclude_patterns=tuple(regex("exclude_patterns", p) for p in strings("exclude_patterns")),
+        archive=archive,
+        interval_minutes=interval,
+        language=raw.get("language", "id"),
+        network=raw.get("network"),
+        concurrency=concurrency,
+        extract=extract,
+    )
+    if not outlet.sources and not outlet.archive:
+        raise fail("feeds", "no discovery source: give feeds, sitemaps, sections or archive")
+    for source in outlet.sources:
+        if not outlet.owns(source.replace("{", "").replace("}", "")):
+            raise fail("domains", f"source {source!r} is outside the outlet's domains")
+    _check_extract(path, key, extract)
+    return outlet
+
+
+def _check_extract(path: str, key: str, extract: Mapping[str, Any]) -> None:
+    try:
+        from kliping.crawler.extract import ExtractRules
+    except ImportError:  # the extractor is optional for reading the registry
+        return
+    try:
+        ExtractRules.from_mapping(extract)
+    except (TypeError, ValueError) as exc:
+        raise OutletConfigError(path, key, "extract", str(exc)) from None
+
+
+def parse_registry(
+    text: str, path: str = "<string>", variables: Mapping[str, str] | None = None
+) -> Registry:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise OutletConfigError(path, None, None, f"not valid TOML: {exc}") from None
+    data = _substitute(data, variables or {})
+    registry: Registry = {}
+    for key, raw in data.items():
+        registry[key] = _parse(path, key, raw)
+    if not registry:
+        raise OutletConfigError(path, None, None, "no outlets defined")
+    seen: dict[str, str] = {}
+    for outlet in registry.values():
+        for domain in outlet.domains:
+            if domain in seen:
+                raise OutletConfigError(
+                    path, outlet.key, "domains", f"{domain!r} also belongs to {seen[domain]!r}"
+                )
+            seen.setdefault(domain, outlet.key)
+    return registry
+
+
+def load_registry(path: Path | None = None, variables: Mapping[str, str] | None = None) -> Registry:
+    """Load ``path`` (or the bundled registry) and validate every entry."""
+    if path is None:
+        text = resources.files("kliping.config").joinpath(BUNDLED).read_text(encoding="utf-8")
+        return parse_registry(text, BUNDLED, variables)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OutletConfigError(str(path), None, None, f"cannot read: {exc.strerror}") from None
+    return parse_registry(text, str(path), variables)
+
+
+def select(registry: Registry, keys: list[str] | tuple[str, ...]) -> list[Outlet]:
+    """The outlets named by ``keys`` (all when empty); unknown names are an error."""
+    if not keys:
+        return list(registry.values())
+    unknown = [k for k in keys if k not in registry]
+    if unknown:
+        raise OutletConfigError(
+            "registry", unknown[0], None, f"unknown outlet (known: {', '.join(registry)})"
+        )
+    return [registry[k] for k in keys]

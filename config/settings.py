@@ -1,0 +1,86 @@
+"""Settings: defaults, then the environment. Loaded once, then passed explicitly.
+
+Every knob is read from an environment variable with the ``KLIPING_`` prefix, except
+``DATABASE_URL`` which keeps the name every Postgres tool already uses.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from kliping.config.errors import SettingsError
+
+ENV_PREFIX = "KLIPING_"
+
+# name -> (default, help). The README's configuration table is generated from this dict,
+# and a test checks that it stays documented.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": ("", "PostgreSQL URL; unset: kliping starts its own private Postgres"),
+    "KLIPING_HOME": ("", "data folder (embedded Postgres, logs); default: the user data folder"),
+    "KLIPING_OUTLETS": ("", "path of an outlet registry TOML used instead of the bundled one"),
+    "KLIPING_USER_AGENT": (
+        "kliping/0.1 (+https://github.com/kliping/kliping; news monitoring)",
+        "User-Agent sent to outlets",
+    ),
+    "KLIPING_LOG_LEVEL": ("INFO", "log level: DEBUG, INFO, WARNING, ERROR"),
+    "KLIPING_CONCURRENCY_PER_DOMAIN": ("2", "parallel requests per outlet domain"),
+    "KLIPING_DOWNLOAD_DELAY": ("1.0", "seconds between requests to a domain"),
+    "KLIPING_MAX_PAGE_BYTES": ("10485760", "pages larger than this are dropped (bytes)"),
+    "KLIPING_EXTRACT_WORKERS": ("0", "extraction processes; 0 = one per CPU core"),
+}
+
+
+def _default_home() -> Path:
+    return Path(user_data_dir("kliping", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    home: Path = field(default_factory=_default_home)
+    outlets_file: Path | None = None
+    user_agent: str = ENVIRONMENT["KLIPING_USER_AGENT"][0]
+    log_level: str = "INFO"
+    concurrency_per_domain: int = 2
+    download_delay: float = 1.0
+    max_page_bytes: int = 10 * 1024 * 1024
+    extract_workers: int = 0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            return env.get(name, "").strip() or ENVIRONMENT[name][0]
+
+        def number(name: str, kind: type[int] | type[float]) -> int | float:
+            raw = get(name)
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise SettingsError(f"{name}={raw!r}: expected a {kind.__name__}") from None
+            if value < 0:
+                raise SettingsError(f"{name}={raw!r}: must not be negative")
+            return value
+
+        level = get("KLIPING_LOG_LEVEL").upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError(f"KLIPING_LOG_LEVEL={level!r}: not a log level")
+        home = get("KLIPING_HOME")
+        outlets = get("KLIPING_OUTLETS")
+        return cls(
+            database_url=get("DATABASE_URL") or None,
+            home=Path(home).expanduser() if home else _default_home(),
+            outlets_file=Path(outlets).expanduser() if outlets else None,
+            user_agent=get("KLIPING_USER_AGENT"),
+            log_level=level,
+            concurrency_per_domain=max(1, int(number("KLIPING_CONCURRENCY_PER_DOMAIN", int))),
+            download_delay=float(number("KLIPING_DOWNLOAD_DELAY", float)),
+            max_page_bytes=int(number("KLIPING_MAX_PAGE_BYTES", int)),
+            extract_workers=int(number("KLIPING_EXTRACT_WORKERS", int)),
+        )

@@ -1,0 +1,5 @@
+import sys
+
+from kliping.cli import main
+
+sys.exit(main())

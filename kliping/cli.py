@@ -1,0 +1,147 @@
+"""The ``kliping`` command: the front door to crawling, clustering, the daemon and the stories.
+
+Each subcommand's work lives in the package that owns it; this module only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from kliping import __version__
+from kliping.config.errors import ConfigError
+from kliping.storage.errors import StorageError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as ``kliping: <message>`` with exit status 1."""
+
+
+def _lazy(module: str, function: str) -> Handler:
+    # Import on use: `kliping --help` and `kliping cluster` must not pay for Scrapy's import.
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module(module), function)(args))
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kliping",
+        description="Scheduled news monitoring for Indonesian online media: crawl outlets, "
+        "extract clean text, group copies and re-writes into stories, read them from Postgres.",
+        epilog="Environment: DATABASE_URL (unset: a private embedded Postgres under "
+        "KLIPING_HOME), KLIPING_HOME (data folder). See the README for all KLIPING_* settings.",
+    )
+    parser.add_argument("--version", action="version", version=f"kliping {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    command(
+        "demo",
+        _lazy("kliping.commands.demo", "run"),
+        "with no set-up: embedded Postgres, the bundled sample site on 127.0.0.1, crawl, "
+        "cluster, print the stories",
+    )
+
+    crawl = command(
+        "crawl",
+        _lazy("kliping.commands.crawl", "run"),
+        "crawl now (all outlets, or those named), with progress; non-zero exit if nothing "
+        "could be fetched",
+    )
+    crawl.add_argument("outlets", nargs="*", metavar="OUTLET")
+    crawl.add_argument("--since", help="backfill: walk dated index pages from DATE (YYYY-MM-DD)")
+    crawl.add_argument("--until", help="backfill: up to DATE inclusive (default: today)")
+    crawl.add_argument("--refresh", action="store_true", help="fetch stored articles again")
+    crawl.add_argument("--max-articles", type=int, default=0, help="stop an outlet after N")
+
+    command(
+        "daemon",
+        _lazy("kliping.commands.daemon", "run"),
+        "run the scheduler in the foreground (systemd runs it); SIGTERM stops it cleanly",
+    )
+    trigger = command(
+        "trigger", _lazy("kliping.commands.daemon", "trigger"), "ask a running daemon to crawl now"
+    )
+    trigger.add_argument("outlets", nargs="+", metavar="OUTLET")
+    status = command(
+        "status",
+        _lazy("kliping.commands.daemon", "status"),
+        "daemon alive?, last/next crawl per outlet, queued triggers, last errors",
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object")
+
+    stories = command(
+        "stories", _lazy("kliping.commands.read", "stories"), "recent stories, newest first"
+    )
+    stories.add_argument("--since", help="only stories seen since DATE (YYYY-MM-DD)")
+    stories.add_argument("--outlet", help="only stories with an article from OUTLET")
+    stories.add_argument("--min-size", type=int, default=1, help="at least N articles")
+    stories.add_argument("--search", help="full-text search over titles and bodies")
+    stories.add_argument("--limit", type=int, default=50)
+    stories.add_argument("--json", action="store_true", help="JSON lines")
+    story = command("story", _lazy("kliping.commands.read", "story"), "one story's articles")
+    story.add_argument("id", type=int, metavar="ID")
+    story.add_argument("--json", action="store_true", help="one JSON object")
+    export = command(
+        "export", _lazy("kliping.commands.read", "export"), "stories with their articles"
+    )
+    export.add_argument("--since", required=True, help="DATE (YYYY-MM-DD)")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+
+    outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
+    outlets.add_argument(
+        "action", nargs="?", choices=["list", "check"], default="list", help="check: validate"
+    )
+    outlets.add_argument("--live", action="store_true", help="check: probe the real sites")
+    outlets.add_argument("--json", action="store_true")
+
+    extract = command(
+        "extract",
+        _lazy("kliping.commands.extract", "run"),
+        "print one JSON object for one page: url, title, text, published, authors, language, pages",
+    )
+    extract.add_argument("target", metavar="FILE_OR_URL")
+    extract.add_argument("--url", help="the page's URL, when FILE_OR_URL is a file")
+
+    cluster = command(
+        "cluster",
+        _lazy("kliping.commands.cluster", "run"),
+        "offline, no database: one JSON line {id, story, duplicate_of} per input article",
+    )
+    cluster.add_argument("--input", required=True, metavar="FILE.jsonl", help="'-' for stdin")
+
+    db = command("db", _lazy("kliping.commands.db", "run"), "the database: upgrade, status, stop")
+    db.add_argument("action", choices=["upgrade", "status", "stop"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from kliping import logs
+    from kliping.config.settings import Settings
+
+    try:
+        args.settings = Settings.from_env()
+        logs.setup(args.settings.log_level)
+        return args.handler(args)
+    except (CommandError, ConfigError, StorageError) as exc:
+        print(f"kliping: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""``kliping db upgrade|status|stop``."""
+
+from __future__ import annotations
+
+import argparse
+
+from kliping.storage import db, migrate
+from kliping.storage.embedded import EmbeddedPostgres
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = args.settings
+    if args.action == "stop":
+        if settings.database_url:
+            print("DATABASE_URL is set: kliping does not manage that server")
+            return 0
+        stopped = EmbeddedPostgres(settings.home).stop()
+        print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+        return 0
+    conninfo = db.database_url(settings)
+    print(f"database: {db.describe(settings)}")
+    with db.connect(conninfo, upgrade=False) as conn:
+        if args.action == "upgrade":
+            done = migrate.upgrade(conn)
+            if not done:
+                print("schema is up to date: nothing to do")
+            for m in done:
+                print(f"applied {m.version:04d}_{m.name}")
+            return 0
+        applied = migrate.applied(conn)
+        for m in migrate.available():
+            state = "applied" if m.version in applied else "pending"
+            print(f"{m.version:04d}_{m.name}: {state}")
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
+            " (SELECT count(*) FROM crawl_runs)"
+            if migrate.applied(conn)
+            else "SELECT 0, 0, 0"
+        ).fetchone()
+        assert counts is not None
+        print(f"articles: {counts[0]}, stories: {counts[1]}, crawl runs: {counts[2]}")
+    return 0

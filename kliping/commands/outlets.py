@@ -1,0 +1,45 @@
+"""``kliping outlets [list|check] [--live] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kliping.config.outlets import Registry, load_registry
+
+
+def load(args: argparse.Namespace) -> Registry:
+    return load_registry(args.settings.outlets_file)
+
+
+def run(args: argparse.Namespace) -> int:
+    registry = load(args)
+    if args.action == "check":
+        if args.live:
+            from kliping.crawler.probe import check_live
+
+            return check_live(registry, args.settings, as_json=args.json)
+        print(f"{len(registry)} outlets: registry is valid")
+        return 0
+    if args.json:
+        for o in registry.values():
+            row = {
+                "key": o.key,
+                "name": o.name,
+                "domains": list(o.domains),
+                "feeds": list(o.feeds),
+                "sitemaps": list(o.sitemaps),
+                "sections": list(o.sections),
+                "archive": o.archive,
+                "interval_minutes": o.interval_minutes,
+            }
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    print(f"{'outlet':<14} {'name':<18} {'every':>6}  sources  backfill  domains")
+    for o in registry.values():
+        sources = f"{len(o.feeds)}f {len(o.sitemaps)}s {len(o.sections)}p"
+        backfill = "yes" if o.archive else "-"
+        every = f"{o.interval_minutes}m"
+        domains = ", ".join(o.domains)
+        print(f"{o.key:<14} {o.name:<18} {every:>6}  {sources:<8} {backfill:<9} {domains}")
+    return 0

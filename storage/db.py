@@ -1,0 +1,49 @@
+"""Where the database is, and connections to it.
+
+``DATABASE_URL`` wins; without it kliping starts (or reuses) its embedded Postgres. The
+schema is brought up to date on first connection, so no command needs a set-up step.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from kliping.config.settings import Settings
+from kliping.storage import migrate
+from kliping.storage.embedded import EmbeddedPostgres
+
+log = logging.getLogger(__name__)
+
+
+def database_url(settings: Settings) -> str:
+    """The conninfo to use; starts the embedded server when no DATABASE_URL is set."""
+    if settings.database_url:
+        return settings.database_url
+    return EmbeddedPostgres(settings.home).ensure_running()
+
+
+def describe(settings: Settings) -> str:
+    if settings.database_url:
+        # Never print the URL itself: it may carry a password.
+        info = psycopg.conninfo.conninfo_to_dict(settings.database_url)
+        host, name = info.get("host", "local"), info.get("dbname", "?")
+        return f"DATABASE_URL (host {host}, database {name})"
+    return EmbeddedPostgres(settings.home).describe()
+
+
+def connect(conninfo: str, *, upgrade: bool = True) -> psycopg.Connection:
+    conn = psycopg.connect(conninfo, autocommit=True)
+    if upgrade:
+        migrate.upgrade(conn)
+    return conn
+
+
+def open_pool(conninfo: str, *, max_size: int = 4, upgrade: bool = True) -> ConnectionPool:
+    if upgrade:
+        connect(conninfo).close()
+    pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=False)
+    pool.open(wait=True, timeout=30)
+    return pool

@@ -1,0 +1,28 @@
+"""Storage errors, named for what the user must do about them."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base of every storage problem kliping reports."""
+
+
+class PostgresNotFound(StorageError):
+    """No PostgreSQL server binaries (initdb, pg_ctl) could be found."""
+
+    def __init__(self, searched: list[str]) -> None:
+        super().__init__(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH nor in "
+            + ", ".join(searched)
+            + ". Install them (Debian/Ubuntu: `apt-get install postgresql`; Fedora: "
+            "`dnf install postgresql-server`; macOS: `brew install postgresql@16`) "
+            "or point DATABASE_URL at an existing server."
+        )
+
+
+class EmbeddedStartError(StorageError):
+    """The embedded PostgreSQL server could not be initialised or started."""
+
+
+class MigrationError(StorageError):
+    """A schema migration failed; the database is left at the previous version."""

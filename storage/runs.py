@@ -1,0 +1,103 @@
+"""Crawl runs and their failures: what ran, when, with which counts and errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import psycopg
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+Trigger = Literal["schedule", "manual", "cli", "demo", "backfill"]
+Status = Literal["running", "ok", "partial", "failed", "abandoned"]
+COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "articles_skipped", "failures")
+
+
+@dataclass(frozen=True)
+class CrawlRun:
+    id: int
+    outlet: str
+    trigger: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    pages_fetched: int
+    articles_new: int
+    articles_updated: int
+    articles_skipped: int
+    failures: int
+    failure_reasons: dict[str, int]
+    error: str | None
+
+
+def start_run(conn: psycopg.Connection, outlet: str, trigger: Trigger) -> int:
+    row = conn.execute(
+        "INSERT INTO crawl_runs (outlet, trigger, pid, host) VALUES (%s, %s, %s, %s) RETURNING id",
+        (outlet, trigger, os.getpid(), socket.gethostname()),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def finish_run(
+    conn: psycopg.Connection,
+    run_id: int,
+    status: Status,
+    counts: Mapping[str, int],
+    reasons: Mapping[str, int] | None = None,
+    error: str | None = None,
+) -> None:
+    unknown = set(counts) - set(COUNTERS)
+    if unknown:
+        raise ValueError(f"unknown counters: {sorted(unknown)}")
+    conn.execute(
+        "UPDATE crawl_runs SET status = %(status)s, finished_at = now(), error = %(error)s,"
+        " failure_reasons = %(reasons)s, pages_fetched = %(pages_fetched)s,"
+        " articles_new = %(articles_new)s, articles_updated = %(articles_updated)s,"
+        " articles_skipped = %(articles_skipped)s, failures = %(failures)s"
+        " WHERE id = %(id)s",
+        {
+            "id": run_id,
+            "status": status,
+            "error": error,
+            "reasons": Jsonb(dict(reasons or {})),
+            **{name: int(counts.get(name, 0)) for name in COUNTERS},
+        },
+    )
+
+
+def record_failure(conn: psycopg.Connection, run_id: int, url: str, reason: str) -> None:
+    conn.execute(
+        "INSERT INTO crawl_failures (run_id, url, reason) VALUES (%s, %s, %s)",
+        (run_id, url, reason),
+    )
+
+
+def abandon_stale_runs(conn: psycopg.Connection, outlets: list[str] | None = None) -> list[str]:
+    """Mark runs left 'running' by a process that died as failed; return their outlets.
+
+    Called by whoever holds the outlet's crawl lock, so a run still 'running' is dead.
+    """
+    rows = conn.execute(
+        "UPDATE crawl_runs SET status = 'abandoned', finished_at = now(),"
+        " error = coalesce(error, 'process ended before the run finished')"
+        " WHERE status = 'running' AND (%(o)s::text[] IS NULL OR outlet = ANY(%(o)s::text[]))"
+        " RETURNING outlet",
+        {"o": outlets},
+    ).fetchall()
+    return sorted({r[0] for r in rows})
+
+
+def last_runs(conn: psycopg.Connection) -> dict[str, CrawlRun]:
+    with conn.cursor(row_factory=class_row(CrawlRun)) as cur:
+        cur.execute(
+            "SELECT DISTINCT ON (outlet) id, outlet, trigger, started_at, finished_at, status,"
+            " pages_fetched, articles_new, articles_updated, articles_skipped, failures,"
+            " failure_reasons, error FROM crawl_runs ORDER BY outlet, started_at DESC, id DESC"
+        )
+        return {run.outlet: run for run in cur.fetchall()}

@@ -1,0 +1,91 @@
+"""A real PostgreSQL for the tests: TEST_DATABASE_URL, or a throw-away embedded cluster.
+
+Every test that asks for ``db_url`` gets a fresh database cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from kliping.storage import migrate
+from kliping.storage.embedded import EmbeddedPostgres
+
+TEMPLATE = "kliping_test_template"
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """Conninfo of a server where the tests may create and drop databases."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    # A folder the server's own user can traverse when the tests run as root (see embedded.py).
+    home = Path(tempfile.mkdtemp(prefix="kliping-test-"))
+    home.chmod(0o755)
+    server = EmbeddedPostgres(home)
+    conninfo = server.ensure_running()
+    try:
+        yield conninfo
+    finally:
+        server.stop()
+        data_dir = Path(server._state()["data_dir"])
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _admin(conninfo: str) -> psycopg.Connection:
+    return psycopg.connect(make_conninfo(conninfo, dbname="postgres"), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    with _admin(pg_server) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
+        admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    with psycopg.connect(make_conninfo(pg_server, dbname=TEMPLATE)) as conn:
+        migrate.upgrade(conn)
+    return TEMPLATE
+
+
+def _fresh_database(pg_server: str, template: str) -> Iterator[str]:
+    name = f"kliping_test_{os.getpid()}_{next(_counter)}"
+    with _admin(pg_server) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield make_conninfo(pg_server, dbname=name)
+    finally:
+        with _admin(pg_server) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db_url(pg_server: str, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated database for this test."""
+    yield from _fresh_database(pg_server, pg_template)
+
+
+@pytest.fixture
+def empty_db_url(pg_server: str) -> Iterator[str]:
+    """A fresh database with no schema at all (for migration tests)."""
+    yield from _fresh_database(pg_server, "template0")
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(db_url, autocommit=True) as c:
+        yield c
+
+
+def database_name(conninfo: str) -> str:
+    return conninfo_to_dict(conninfo)["dbname"]  # type: ignore[return-value]
