@@ -1,0 +1,26 @@
+"""Article extraction for Indonesian news pages: trafilatura plus Indonesian cleanup.
+
+Importable on its own (no Scrapy, no database)::
+
+    from kliping.crawler.extract import extract, ExtractRules
+    article = extract(html, url, ExtractRules.from_mapping(outlet.extract))
+"""
+
+from .cli import cli_extract
+from .core import extract
+from .errors import ExtractionError
+from .model import Extracted
+from .pages import article_url, page_links, single_page_url, stitch
+from .rules import ExtractRules
+
+__all__ = [
+    "ExtractRules",
+    "Extracted",
+    "ExtractionError",
+    "article_url",
+    "cli_extract",
+    "extract",
+    "page_links",
+    "single_page_url",
+    "stitch",
+]

@@ -1,0 +1,51 @@
+"""The headline, without outlet suffixes and page markers."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Page
+from .rules import ExtractRules
+
+# Outlet names that follow a headline in <title>/og:title (outlets.md; Tribun regional sites
+# use "Tribun<Zone>.com"/".id", detik "detik<Channel>").
+_KNOWN = (
+    r"detik\w*(?:\.com)?|kompas(?:\.com|\.id)?|(?:www\.)?tribun[\w-]*(?:\.com|\.id)?|"
+    r"tribun\s+\w+|pos[- ]?kupang(?:\.com)?|surya\s*malang(?:\.com)?|cnn\s+indonesia|"
+    r"cnbc\s+indonesia|(?:\w+\s+)?liputan6(?:\.com)?|medcom(?:\.id)?|tempo(?:\.co)?|"
+    r"antara\s*news(?:\.com)?|antara|republika(?:\s+online|\.co\.id)?|okezone(?:\.com)?|"
+    r"suara(?:\.com)?|kumparan(?:\.com)?|sindonews(?:\.com)?|merdeka(?:\.com)?|idn\s*times|"
+    r"viva(?:\.co\.id)?|jpnn(?:\.com)?|inews(?:\.id)?"
+)
+_SUFFIX = re.compile(rf"\s*(?:\s[-|–—•]|\|)\s*(?:{_KNOWN})\s*$", re.I)
+_PAGE_MARK = re.compile(r"\s*(?:[-|–—]\s*)?\bhalaman\s+(?:all|semua|\d+)\s*$", re.I)
+_WS = re.compile(r"\s+")
+
+
+def title(page: Page, rules: ExtractRules) -> str | None:
+    """og:title, then the first <h1>, then <title>; each cleaned of suffixes."""
+    candidates = (
+        page.meta.get("og:title"),
+        page.meta.get("twitter:title"),
+        page.h1.text_content() if page.h1 is not None else None,
+        page.title_tag,
+    )
+    for raw in candidates:
+        cleaned = clean_title(raw, rules) if raw else None
+        if cleaned:
+            return cleaned
+    return None
+
+
+def clean_title(raw: str, rules: ExtractRules) -> str:
+    text = _WS.sub(" ", raw).strip()
+    # Suffixes stack ("Judul Halaman all - Kompas.com"): peel until nothing changes.
+    while True:
+        before = text
+        for suffix in rules.title_suffixes:
+            if text.lower().endswith(suffix.lower()) and len(text) > len(suffix):
+                text = text[: -len(suffix)].rstrip()
+        text = _SUFFIX.sub("", text)
+        text = _PAGE_MARK.sub("", text)
+        if text == before:
+            return text
