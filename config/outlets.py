@@ -188,14 +188,6 @@ def parse_registry(
         registry[key] = _parse(path, key, raw)
     if not registry:
         raise OutletConfigError(path, None, None, "no outlets defined")
-    seen: dict[str, str] = {}
-    for outlet in registry.values():
-        for domain in outlet.domains:
-            if domain in seen:
-                raise OutletConfigError(
-                    path, outlet.key, "domains", f"{domain!r} also belongs to {seen[domain]!r}"
-                )
-            seen.setdefault(domain, outlet.key)
     return registry
 
 

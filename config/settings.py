@@ -32,6 +32,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KLIPING_DOWNLOAD_DELAY": ("1.0", "seconds between requests to a domain"),
     "KLIPING_MAX_PAGE_BYTES": ("10485760", "pages larger than this are dropped (bytes)"),
     "KLIPING_EXTRACT_WORKERS": ("0", "extraction processes; 0 = one per CPU core"),
+    "KLIPING_RETRY_BACKOFF": ("2.0", "seconds before the first retry; doubles each retry"),
 }
 
 
@@ -50,6 +51,7 @@ class Settings:
     download_delay: float = 1.0
     max_page_bytes: int = 10 * 1024 * 1024
     extract_workers: int = 0
+    retry_backoff: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,4 +85,5 @@ class Settings:
             download_delay=float(number("KLIPING_DOWNLOAD_DELAY", float)),
             max_page_bytes=int(number("KLIPING_MAX_PAGE_BYTES", int)),
             extract_workers=int(number("KLIPING_EXTRACT_WORKERS", int)),
+            retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
         )

@@ -139,6 +139,23 @@ def rescue_tails(tree: HtmlElement) -> None:
             parent.insert(parent.index(el) + 1, p)
 
 
+def drop_link_lists(tree: HtmlElement) -> None:
+    """Remove lists whose every item is just a link: related/trending lists, never body.
+
+    Tribun's regional template puts one between the title and the dateline; trafilatura keeps
+    short ones because they sit inside the article container.
+    """
+    for lst in list(tree.iter("ul", "ol")):
+        items = [child for child in lst if child.tag == "li"]
+        if items and all(_link_only(li) for li in items) and lst.getparent() is not None:
+            lst.drop_tree()
+
+
+def _link_only(li: HtmlElement) -> bool:
+    linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
+    return linked > 0 and len(li.text_content().strip()) - linked <= 3
+
+
 def is_dateline(line: str) -> bool:
     m = _DATELINE.match(line)
     if not m:

@@ -52,6 +52,7 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
     page.drop_noise()
     boilerplate.strip_inline_links(page.tree)
     boilerplate.rescue_tails(page.tree)
+    boilerplate.drop_link_lists(page.tree)
     published = dates.published(page, rules.tz)
     body = _body(page, url, rules)
     cleaned = boilerplate.clean(body, title, rules, page.bylines)

@@ -1,0 +1,46 @@
+"""Why a page failed, in words an operator can act on (they key the run's failure counts)."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+
+
+def describe_failure(failure: Failure) -> str:
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http {exc.response.status}"
+    if isinstance(exc, DNSLookupError):
+        return "dns: host not found"
+    if isinstance(exc, TimeoutError | TCPTimedOutError):
+        return "timeout: no answer in time"
+    if isinstance(exc, CancelledError) or type(exc).__name__ == "DownloadCancelledError":
+        return "too large: page over the size limit"
+    if isinstance(exc, ResponseFailed | ResponseDataLossError):
+        return "truncated: connection closed before the whole page arrived"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc) or type(exc).__name__
+        if "robots" in text.lower():
+            return "robots: forbidden by robots.txt"
+        if "redirect" in text.lower():
+            return "redirects: too many redirections"
+        return f"ignored: {text}"
+    return f"network: {type(exc).__name__}: {exc}"
+
+
+def page_problem(response: Response) -> str | None:
+    """A reason to refuse a 200 response before extraction, or None."""
+    body = response.body
+    if not body.strip():
+        return "empty: the page has no content"
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if content_type and "html" not in content_type and "xml" not in content_type:
+        return f"not html: {content_type}"
+    if b"<" not in body[:4096]:
+        return "not html: no markup"
+    return None

@@ -1,0 +1,57 @@
+"""Retries that back off exponentially and honour the server's Retry-After (429, 503)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+
+log = logging.getLogger(__name__)
+
+# A Retry-After longer than this is not waited for: the page counts as failed and the next
+# scheduled crawl tries again, rather than one outlet holding a crawl open for an hour.
+MAX_RETRY_AFTER = 120.0
+
+
+def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, waiting before each retry instead of retrying at once."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("KLIPING_RETRY_BACKOFF", 2.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        attempt = request.meta.get("retry_times", 0) + 1
+        if attempt > request.meta.get("max_retry_times", self.max_retry_times):
+            return response  # let the retry bookkeeping give up as usual
+        delay = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if delay is None:
+            delay = self.backoff * 2 ** (attempt - 1)
+        elif delay > MAX_RETRY_AFTER:
+            log.warning("%s asks to wait %.0fs: giving up for this run", request.url, delay)
+            return response
+        await asyncio.sleep(delay)
+        return self._retry(request, f"HTTP {response.status}") or response

@@ -1,0 +1,230 @@
+"""One generic spider for every outlet: the registry entry says where to look and what is an
+article; the spider discovers, skips what is stored, fetches (one-page view, or every page in
+order), extracts in the worker pool and hands each article to the storage pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from kliping.config.outlets import Outlet
+from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
+from kliping.crawler.extract import ExtractRules, single_page_url, stitch
+from kliping.crawler.failures import describe_failure, page_problem
+from kliping.crawler.store import CrawlStore
+from kliping.crawler.tally import Tally
+from kliping.crawler.urls import canonical, declared_canonical
+from kliping.crawler.workers import ExtractPool, PageResult
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 20  # an article split over more pages than this is a pager loop, not an article
+MAX_ARCHIVE_PAGES = 50  # per day: a dated index longer than this is walked no further
+
+
+class OutletSpider(scrapy.Spider):
+    name = "kliping"
+
+    def __init__(
+        self,
+        outlets: list[Outlet],
+        tallies: dict[str, Tally],
+        store: CrawlStore,
+        pool: ExtractPool,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        refresh: bool = False,
+        max_articles: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.outlets = {o.key: o for o in outlets}
+        self.rules = {o.key: ExtractRules.from_mapping(o.extract) for o in outlets}
+        self.tallies = tallies
+        self.store = store
+        self.pool = pool
+        self.since, self.until = since, until
+        self.refresh = refresh
+        self.max_articles = max_articles
+        self.queued: dict[str, int] = dict.fromkeys(self.outlets, 0)
+        self.seen: set[str] = set()
+
+    # -- discovery -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for outlet in self.outlets.values():
+            for request in self._sources(outlet):
+                yield request
+
+    def _sources(self, outlet: Outlet) -> Iterator[Request]:
+        def listing(url: str, kind: str, **extra: Any) -> Request:
+            return Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                cb_kwargs={"outlet": outlet.key, "kind": kind, **extra},
+                dont_filter=True,
+            )
+
+        if self.since is not None:
+            if not outlet.archive:
+                log.warning("%s has no dated archive: backfill uses its feeds", outlet.key)
+            else:
+                day, last = self.since, self.until or date.today()
+                while day <= last:
+                    url = outlet.archive.format(date=day, page=1)
+                    yield listing(url, "archive", day=day, page=1)
+                    day += timedelta(days=1)
+                return
+        for url in outlet.feeds:
+            yield listing(url, "feed")
+        for url in outlet.sitemaps:
+            yield listing(url, "sitemap")
+        for url in outlet.sections:
+            yield listing(url, "section")
+
+    async def parse_listing(
+        self, response: Response, outlet: str, kind: str, day: date | None = None, page: int = 1
+    ) -> AsyncIterator[Request]:
+        source = self.outlets[outlet]
+        self.tallies[outlet].pages_fetched += 1
+        if kind == "feed":
+            entries = feed_entries(response.body)
+        elif kind == "sitemap":
+            is_index, entries = sitemap_entries(response.body)
+            if is_index:
+                for entry in entries:
+                    if source.owns(entry.url) and self._recent(entry):
+                        yield response.follow(
+                            entry.url,
+                            callback=self.parse_listing,
+                            errback=self.listing_failed,
+                            cb_kwargs={"outlet": outlet, "kind": "sitemap"},
+                        )
+                return
+        else:
+            entries = page_links(response.body, response.url)
+        requests = await self._article_requests(source, [e for e in entries if self._recent(e)])
+        for request in requests:
+            yield request
+        if kind == "archive" and requests and day is not None and page < MAX_ARCHIVE_PAGES:
+            assert source.archive is not None
+            url = source.archive.format(date=day, page=page + 1)
+            yield Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                cb_kwargs={"outlet": outlet, "kind": "archive", "day": day, "page": page + 1},
+            )
+
+    def _recent(self, entry: Entry) -> bool:
+        if self.since is None or entry.modified is None:
+            return True
+        return entry.modified.date() >= self.since - timedelta(days=1)
+
+    async def _article_requests(self, outlet: Outlet, entries: Iterable[Entry]) -> list[Request]:
+        """Requests for this outlet's articles among ``entries`` not stored yet."""
+        wanted: dict[str, str] = {}
+        for entry in entries:
+            url = canonical(entry.url)
+            if outlet.owns(url) and outlet.is_article(url) and url not in self.seen:
+                wanted.setdefault(url, entry.url)
+        self.seen.update(wanted)
+        tally = self.tallies[outlet.key]
+        if wanted and not self.refresh:
+            known = await asyncio.to_thread(self.store.known_urls, list(wanted))
+            tally.articles_skipped += len(known)
+            wanted = {u: raw for u, raw in wanted.items() if u not in known}
+        requests = []
+        rules = self.rules[outlet.key]
+        for url in wanted:
+            if self.max_articles and self.queued[outlet.key] >= self.max_articles:
+                break
+            self.queued[outlet.key] += 1
+            target = single_page_url(url, rules) or url
+            requests.append(
+                Request(
+                    target,
+                    callback=self.parse_article,
+                    errback=self.article_failed,
+                    cb_kwargs={"outlet": outlet.key, "url": url, "parts": [], "pending": None},
+                    # ``self.seen`` already makes each article one request; the dupefilter
+                    # would silently drop a redirect loop instead of letting it fail.
+                    dont_filter=True,
+                )
+            )
+        return requests
+
+    # -- articles --------------------------------------------------------------------------
+
+    async def parse_article(
+        self,
+        response: Response,
+        outlet: str,
+        url: str,
+        parts: list[PageResult],
+        pending: list[str] | None,
+    ) -> AsyncIterator[Any]:
+        tally = self.tallies[outlet]
+        tally.pages_fetched += 1
+        problem = page_problem(response)
+        if problem:
+            self._fail(outlet, response.url, problem)
+            return
+        source = self.outlets[outlet]
+        result = await self.pool.extract(response.body, response.url, outlet, source.extract)
+        if result.extracted is None:
+            self._fail(outlet, response.url, f"extraction: {result.error}")
+            return
+        if not parts:
+            declared = declared_canonical(response.body)
+            if declared:
+                declared = canonical(response.urljoin(declared))
+                if declared != url and source.owns(declared) and source.is_article(declared):
+                    url = declared
+            # page_links lists the *other* pages, in order; a pager loop is cut at MAX_PAGES.
+            pending = [u for u in result.other_pages if u != response.url][: MAX_PAGES - 1]
+        parts = [*parts, result]
+        if pending:
+            yield Request(
+                pending[0],
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"outlet": outlet, "url": url, "parts": parts, "pending": pending[1:]},
+                dont_filter=True,
+            )
+            return
+        article = stitch([p.extracted for p in parts if p.extracted is not None])
+        yield {
+            "outlet": outlet,
+            "url": url,
+            "aliases": sorted({canonical(response.url), canonical(response.request.url)} - {url}),
+            "article": article,
+        }
+
+    # -- failures --------------------------------------------------------------------------
+
+    def _fail(self, outlet: str, url: str, reason: str) -> None:
+        tally = self.tallies[outlet]
+        tally.failures += 1
+        tally.reasons[reason.split(":")[0]] += 1
+        log.warning("failed %s: %s", url, reason, extra={"fields": {"outlet": outlet}})
+        self.store.record_failure(tally.run_id, url, reason)
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._fail(request.cb_kwargs["outlet"], request.url, describe_failure(failure))
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        kwargs = request.cb_kwargs
+        self._fail(kwargs["outlet"], request.url, describe_failure(failure))
+

@@ -1,0 +1,63 @@
+"""Extraction off the reactor: trafilatura is CPU-bound, Scrapy's loop is one thread, so pages
+are extracted in a pool of processes (one per core by default) while the crawl goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from kliping.crawler.extract import Extracted, ExtractionError, ExtractRules, extract, page_links
+
+_rules_cache: dict[str, ExtractRules] = {}
+
+
+@dataclass(frozen=True)
+class PageResult:
+    extracted: Extracted | None
+    other_pages: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def extract_page(body: bytes, url: str, outlet: str, rules: Mapping[str, Any]) -> PageResult:
+    """Runs in a worker: extract one page, and find the article's other pages."""
+    compiled = _rules_cache.get(outlet)
+    if compiled is None:
+        compiled = _rules_cache[outlet] = ExtractRules.from_mapping(rules)
+    try:
+        extracted = extract(body, url, compiled)
+        others = tuple(page_links(body, url, compiled))
+    except ExtractionError as exc:
+        return PageResult(None, error=exc.reason)
+    except Exception as exc:  # a bug or a pathological page must not end the crawl
+        return PageResult(None, error=f"extractor crashed: {type(exc).__name__}: {exc}")
+    return PageResult(extracted, others)
+
+
+def _warm() -> None:
+    import trafilatura  # noqa: F401  (import once per worker, not on the first page)
+
+
+class ExtractPool:
+    """A process pool with an awaitable ``extract``; ``workers=0`` means one per core."""
+
+    def __init__(self, workers: int = 0) -> None:
+        count = workers or os.cpu_count() or 1
+        # forkserver: never fork the parent's reactor, threads and database connections.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kliping.crawler.workers"])
+        self._pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm)
+        self.workers = count
+
+    async def extract(
+        self, body: bytes, url: str, outlet: str, rules: Mapping[str, Any]
+    ) -> PageResult:
+        future = self._pool.submit(extract_page, body, url, outlet, dict(rules))
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

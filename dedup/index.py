@@ -1,0 +1,135 @@
+"""Candidate retrieval: which stories and which earlier bodies are worth comparing with.
+
+Two inverted indexes, neither ever scanned whole:
+
+- ``StoryIndex``: term -> stories (each document enters its story under its top TF-IDF terms);
+  a new document asks with its own top terms and gets the stories sharing the most weight.
+- ``CopyIndex``: bottom-k MinHash key -> documents; a near copy shares one of them (see
+  ``fingerprint.INDEX_KEYS``).
+
+Forgotten stories are dropped lazily: their ids stay in postings until a trim compacts them,
+and lookups skip ids the caller no longer knows.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+
+class StoryIndex:
+    """term -> story ids (ints, in the order they were indexed), capped per term."""
+
+    def __init__(self, posting_cap: int) -> None:
+        self._cap = posting_cap
+        self._post: dict[str, array[int]] = {}
+
+    def add(self, story: int, terms: Iterable[str], alive: Callable[[int], bool]) -> None:
+        post = self._post
+        for t in terms:
+            arr = post.get(t)
+            if arr is None:
+                post[t] = array("q", (story,))
+                continue
+            if arr[-1] == story:  # the same story indexed twice in a row under one term
+                continue
+            arr.append(story)
+            if len(arr) > 2 * self._cap:
+                # Keep the most recent live stories: a term that names hundreds of stories is too
+                # common to find one by, and the list must not grow with the engine.
+                keep = [s for s in arr[-self._cap :] if alive(s)]
+                post[t] = array("q", keep)
+
+    def candidates(self, query: list[tuple[str, float]], k: int,
+                   alive: Callable[[int], bool]) -> list[int]:
+        """The k live stories sharing the most query weight (ties: the newer story first)."""
+        ids: list[np.ndarray] = []
+        weights: list[float] = []
+        lengths: list[int] = []
+        for term, w in query:
+            arr = self._post.get(term)
+            if arr:
+                ids.append(np.frombuffer(arr, dtype=np.int64).copy())
+                weights.append(w)
+                lengths.append(len(arr))
+        if not ids:
+            return []
+        flat = np.concatenate(ids)
+        uniq, inv = np.unique(flat, return_inverse=True)
+        sums = np.bincount(inv, weights=np.repeat(np.asarray(weights), lengths))
+        # Sort by score, then by id descending (newer first); stable and deterministic.
+        order = np.lexsort((-uniq, -sums))
+        out: list[int] = []
+        for i in order:
+            s = int(uniq[i])
+            if alive(s):
+                out.append(s)
+                if len(out) == k:
+                    break
+        return out
+
+    def compact(self, alive: Callable[[int], bool]) -> None:
+        """Drop dead stories from every posting (after a large ``forget``)."""
+        for t in list(self._post):
+            keep = [s for s in self._post[t] if alive(s)]
+            if keep:
+                self._post[t] = array("q", keep)
+            else:
+                del self._post[t]
+
+    def __len__(self) -> int:
+        return len(self._post)
+
+
+# A MinHash key shared by this many bodies is a boilerplate shingle that survived cleaning (a
+# standard closing sentence), not evidence of copying: stop listing more bodies under it.
+_MAX_KEY_DOCS = 64
+
+
+class CopyIndex:
+    """MinHash key -> document ids (ints)."""
+
+    def __init__(self) -> None:
+        self._post: dict[int, int | list[int]] = {}
+
+    def add(self, doc: int, keys: Iterable[int]) -> None:
+        post = self._post
+        for key in keys:
+            cur = post.get(key)
+            if cur is None:
+                post[key] = doc
+            elif isinstance(cur, int):
+                post[key] = [cur, doc]
+            elif len(cur) < _MAX_KEY_DOCS:
+                cur.append(doc)
+
+    def lookup(self, keys: Iterable[int], alive: Callable[[int], bool]) -> list[int]:
+        """Documents sharing any key, oldest first, without repeats."""
+        found: set[int] = set()
+        for key in keys:
+            cur = self._post.get(key)
+            if cur is None:
+                continue
+            if isinstance(cur, int):
+                found.add(cur)
+            else:
+                found.update(cur)
+        return sorted(d for d in found if alive(d))
+
+    def remove(self, doc: int, keys: Iterable[int]) -> None:
+        post = self._post
+        for key in keys:
+            cur = post.get(key)
+            if cur is None:
+                continue
+            if isinstance(cur, int):
+                if cur == doc:
+                    del post[key]
+            else:
+                rest = [d for d in cur if d != doc]
+                if not rest:
+                    del post[key]
+                else:
+                    post[key] = rest[0] if len(rest) == 1 else rest

@@ -1,0 +1,52 @@
+"""Every tunable number of the deduplicator in one frozen options object (passed explicitly).
+
+Values were tuned with ``bench/cluster_quality.py`` (uci_dev without time, shuffled; id_events_dev
+with time), see docs/dedup.md for the sweeps. Each comment gives the data behind the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    # --- near copies -------------------------------------------------------------------------
+    # Estimated Jaccard of 3-word shingles at or above which two bodies are copies.
+    copy_jaccard: float = 0.6
+    # ... or the smaller body contained in the larger (a trimmed or extended copy).
+    copy_containment: float = 0.8
+    # Bodies with fewer shingles than this are too short for a near-copy call (exact hash only).
+    copy_min_shingles: int = 25
+
+    # --- terms -------------------------------------------------------------------------------
+    title_weight: float = 3.0
+    lead_weight: float = 1.0
+    name_boost: float = 2.0
+    bigram_weight: float = 0.0
+    reference_weight: float = 1.0
+    # Count document frequency per story (a term's number of stories) instead of per document.
+    story_df: bool = True
+
+    # --- story candidates and scoring -----------------------------------------------------------
+    # Terms of the new document (highest TF-IDF first) looked up in the inverted index.
+    query_terms: int = 24
+    # Terms per document entered into the index for its story.
+    index_terms: int = 24
+    # Candidate stories scored exactly (cosine with the centroid).
+    candidates: int = 12
+    # Postings kept per term (most recent stories); longer lists belong to words too common to
+    # find a story by, and scanning them would make ``add`` slow down as the engine fills.
+    posting_cap: int = 400
+    # Centroid terms kept per story (largest weights).
+    centroid_terms: int = 400
+    # Join the best story when its score reaches this.
+    threshold: float = 0.3
+
+    # --- time ------------------------------------------------------------------------------------
+    # No penalty while the article is within this many hours of the story's time span.
+    time_grace_hours: float = 24.0
+    # Beyond the grace, the score halves every this many hours.
+    time_half_life_hours: float = 48.0
+    # Stories whose last article is further away than this are never candidates.
+    time_window_hours: float = 24.0 * 14

@@ -1,0 +1,67 @@
+"""``kliping crawl [OUTLET ...] [--since DATE [--until DATE]] [--refresh]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from kliping.cli import CommandError
+from kliping.commands.outlets import load
+from kliping.config.outlets import select
+from kliping.crawler.run import CrawlResult, run_crawl
+from kliping.storage import db
+
+
+def parse_date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{flag} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def summary(result: CrawlResult) -> str:
+    lines = [f"{'outlet':<14} {'new':>5} {'updated':>8} {'stored':>7} {'failed':>7} {'pages':>6}"]
+    for key, t in result.tallies.items():
+        lines.append(
+            f"{key:<14} {t.articles_new:>5} {t.articles_updated:>8} {t.articles_skipped:>7}"
+            f" {t.failures:>7} {t.pages_fetched:>6}"
+            + (
+                f"   ({', '.join(f'{r} ×{n}' for r, n in t.reasons.most_common(3))})"
+                if t.reasons
+                else ""
+            )
+        )
+    for key in result.busy:
+        lines.append(f"{key:<14} skipped: another process is crawling it")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = args.settings
+    outlets = select(load(args), args.outlets)
+    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    if until and not since:
+        raise CommandError("--until needs --since")
+    conninfo = db.database_url(settings)
+    from kliping.dedup.store import cluster_pending
+
+    print(f"crawling {len(outlets)} outlet(s) into {db.describe(settings)}", file=sys.stderr)
+    result = run_crawl(
+        settings,
+        outlets,
+        conninfo,
+        since=since,
+        until=until,
+        refresh=args.refresh,
+        max_articles=args.max_articles,
+        progress=True,
+        after=cluster_pending,
+    )
+    print(summary(result))
+    if result.pages_fetched == 0 and not result.busy:
+        print("kliping: nothing could be fetched", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,149 @@
+"""``kliping stories``, ``kliping story ID``, ``kliping export``: reading the clustered stories."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kliping.cli import CommandError
+from kliping.commands.crawl import parse_date
+from kliping.storage import db
+from kliping.storage.stories import MemberRow, StoryRow, get_story, list_stories, story_members
+
+WIB = ZoneInfo("Asia/Jakarta")  # readers are in Indonesia: show Western Indonesian Time
+
+
+def _since(value: str | None) -> datetime | None:
+    day = parse_date(value, "--since")
+    return datetime(day.year, day.month, day.day, tzinfo=WIB) if day else None
+
+
+def _wib(when: datetime | None) -> str:
+    return when.astimezone(WIB).strftime("%d %b %Y %H:%M WIB") if when else "-"
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def story_json(story: StoryRow, members: list[MemberRow] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": story.story_id,
+        "title": story.title,
+        "size": story.article_count,
+        "outlets": story.outlets,
+        "first_seen": _iso(story.first_seen),
+        "last_seen": _iso(story.last_seen),
+    }
+    if members is not None:
+        out["articles"] = [
+            {
+                "id": m.article_id,
+                "outlet": m.outlet,
+                "title": m.title,
+                "url": m.url,
+                "published": _iso(m.published),
+                "duplicate_of": m.duplicate_of,
+            }
+            for m in members
+        ]
+    return out
+
+
+def print_table(stories: list[StoryRow], out: Any = sys.stdout) -> None:
+    if not stories:
+        print("no stories", file=out)
+        return
+    print(f"{'id':>5}  {'size':>4}  {'last seen':<21} {'title':<62} outlets", file=out)
+    for s in stories:
+        title = (s.title or "")[:60] + ("…" if len(s.title or "") > 60 else "")
+        outlets = ", ".join(s.outlets[:5]) + (
+            f" +{len(s.outlets) - 5}" if len(s.outlets) > 5 else ""
+        )
+        print(
+            f"{s.story_id:>5}  {s.article_count:>4}  {_wib(s.last_seen):<21} {title:<62} {outlets}",
+            file=out,
+        )
+
+
+def stories(args: argparse.Namespace) -> int:
+    with db.connect(db.database_url(args.settings)) as conn:
+        found = list_stories(
+            conn,
+            since=_since(args.since),
+            outlet=args.outlet,
+            min_size=args.min_size,
+            search=args.search,
+            limit=args.limit,
+        )
+    if args.json:
+        for s in found:
+            print(json.dumps(story_json(s), ensure_ascii=False))
+    else:
+        print_table(found)
+    return 0
+
+
+def story(args: argparse.Namespace) -> int:
+    with db.connect(db.database_url(args.settings)) as conn:
+        found = get_story(conn, args.id)
+        if found is None:
+            raise CommandError(f"no story {args.id}")
+        members = story_members(conn, [args.id])
+    if args.json:
+        print(json.dumps(story_json(found, members), ensure_ascii=False))
+        return 0
+    print(f"story {found.story_id}: {found.title}")
+    print(
+        f"{found.article_count} articles from {', '.join(found.outlets)};"
+        f" {_wib(found.first_seen)} – {_wib(found.last_seen)}"
+    )
+    copies: dict[int, list[MemberRow]] = {}
+    for m in members:
+        if m.duplicate_of is not None:
+            copies.setdefault(m.duplicate_of, []).append(m)
+    for m in members:
+        if m.duplicate_of is not None and any(o.article_id == m.duplicate_of for o in members):
+            continue  # printed under its original
+        print(f"  {_wib(m.published):<21} {m.outlet:<14} {m.title}\n  {'':<21} {m.url}")
+        for c in copies.get(m.article_id, []):
+            print(f"    └ copy {_wib(c.published):<21} {c.outlet:<14} {c.url}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    with db.connect(db.database_url(args.settings)) as conn:
+        found = list_stories(conn, since=_since(args.since), limit=None)
+        members = story_members(conn, [s.story_id for s in found])
+    by_story: dict[int, list[MemberRow]] = {}
+    for m in members:
+        by_story.setdefault(m.story_id, []).append(m)
+    if args.format == "jsonl":
+        for s in found:
+            print(json.dumps(story_json(s, by_story.get(s.story_id, [])), ensure_ascii=False))
+        return 0
+    writer = csv.writer(sys.stdout)
+    writer.writerow(
+        [
+            "story_id",
+            "story_title",
+            "article_id",
+            "outlet",
+            "title",
+            "url",
+            "published",
+            "duplicate_of",
+        ]
+    )
+    for s in found:
+        for m in by_story.get(s.story_id, []):
+            writer.writerow(
+                [s.story_id, s.title, m.article_id, m.outlet, m.title, m.url, _iso(m.published) or "",
+                 m.duplicate_of or ""]
+            )  # fmt: skip
+    return 0

@@ -1,0 +1,43 @@
+"""Advisory locks: one crawl per outlet, one clusterer, one scheduling daemon — across
+processes and machines that share the database. Session locks die with their connection,
+so a killed process never leaves one behind."""
+
+from __future__ import annotations
+
+import psycopg
+
+# The first key of the two-int advisory lock form, so kliping's locks cannot collide with
+# another application's on the same database.
+NAMESPACE = 0x4B4C50  # "KLP"
+CLUSTERER = 1
+DAEMON = 2
+
+
+def try_outlet_lock(conn: psycopg.Connection, outlet: str) -> bool:
+    row = conn.execute(
+        "SELECT pg_try_advisory_lock(%s, hashtext('outlet:' || %s))", (NAMESPACE, outlet)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def outlet_locked(conn: psycopg.Connection, outlet: str) -> bool:
+    """Whether some session holds the outlet's crawl lock (without taking it)."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND classid = %s::oid AND objid = hashtext('outlet:' || %s)::oid AND objsubid = 2)",
+        (NAMESPACE, outlet),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def try_lock(conn: psycopg.Connection, key: int) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (NAMESPACE, key)).fetchone()
+    return bool(row and row[0])
+
+
+def lock(conn: psycopg.Connection, key: int) -> None:
+    conn.execute("SELECT pg_advisory_lock(%s, %s)", (NAMESPACE, key))
+
+
+def unlock(conn: psycopg.Connection, key: int) -> None:
+    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (NAMESPACE, key))

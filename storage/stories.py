@@ -1,0 +1,81 @@
+"""Reading stories: the queries behind ``kliping stories``, ``story`` and ``export``.
+
+They read the views of migration 0002, the same interface offered to other tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import class_row
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    story_id: int
+    title: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_count: int
+    outlet_count: int
+    outlets: list[str]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    story_id: int
+    article_id: int
+    outlet: str
+    title: str | None
+    url: str
+    published: datetime | None
+    fetched_at: datetime
+    duplicate_of: int | None
+
+
+def list_stories(
+    conn: psycopg.Connection,
+    *,
+    since: datetime | None = None,
+    outlet: str | None = None,
+    min_size: int = 1,
+    search: str | None = None,
+    limit: int | None = 50,
+) -> list[StoryRow]:
+    """Stories newest first (by their last article)."""
+    with conn.cursor(row_factory=class_row(StoryRow)) as cur:
+        cur.execute(
+            """
+            SELECT o.* FROM story_overview o
+            WHERE (%(since)s::timestamptz IS NULL OR o.last_seen >= %(since)s)
+              AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
+              AND o.article_count >= %(min_size)s
+              AND (%(search)s::text IS NULL OR EXISTS (
+                    SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id
+                    WHERE m.story_id = o.story_id
+                      AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
+            ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
+            LIMIT %(limit)s
+            """,
+            {"since": since, "outlet": outlet, "min_size": min_size, "search": search, "limit": limit},
+        )
+        return cur.fetchall()
+
+
+def story_members(conn: psycopg.Connection, story_ids: list[int]) -> list[MemberRow]:
+    """Members of the stories, in time order."""
+    with conn.cursor(row_factory=class_row(MemberRow)) as cur:
+        cur.execute(
+            "SELECT * FROM story_articles WHERE story_id = ANY(%s::bigint[])"
+            " ORDER BY story_id, coalesce(published, fetched_at), article_id",
+            (story_ids,),
+        )
+        return cur.fetchall()
+
+
+def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
+    with conn.cursor(row_factory=class_row(StoryRow)) as cur:
+        cur.execute("SELECT * FROM story_overview WHERE story_id = %s", (story_id,))
+        return cur.fetchone()

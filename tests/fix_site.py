@@ -1,0 +1,66 @@
+"""The sample site on 127.0.0.1 and a way to run ``kliping`` against it in a child process
+(Scrapy's reactor runs once per process, so every crawl in the tests is its own process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kliping.sample_site.server import SampleSite, serve
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[SampleSite]:
+    with serve(SampleSite()) as running:
+        yield running
+
+
+@dataclass
+class Kliping:
+    env: dict[str, str]
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "kliping", *args]
+
+    def run(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.command(*args), env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            self.command(*args),
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+
+def kliping_env(db_url: str, registry: Path, home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        KLIPING_OUTLETS=str(registry),
+        KLIPING_HOME=str(home),
+        # A loopback site: no need to wait between requests; retries back off briefly.
+        KLIPING_DOWNLOAD_DELAY="0",
+        KLIPING_CONCURRENCY_PER_DOMAIN="8",
+        KLIPING_RETRY_BACKOFF="0.05",
+        KLIPING_LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def kliping(site: SampleSite, db_url: str, tmp_path: Path) -> Kliping:
+    registry = tmp_path / "outlets.toml"
+    registry.write_text(site.registry_text())
+    return Kliping(kliping_env(db_url, registry, tmp_path / "home"))
