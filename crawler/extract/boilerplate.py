@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lxml.html import HtmlElement
-
 from .dates import DATE_TIME
 from .rules import ExtractRules
 
@@ -72,7 +70,6 @@ _DATELINE = re.compile(r"^([A-Z][\w.'()/-]*(?:[ ,]+[\w.'()/-]+){0,5}?)\s*(?:--|-
 _INITIALS = re.compile(r"(?:(?<=[.!?\"”’)])|^)\s*\((?:[A-Za-z]{2,5})(?:/[A-Za-z]{2,5})*\)\s*$")
 _NAME_ONLY = re.compile(r"^\((?:[A-Z][a-z]+\s*){1,4}\)$")
 _TERMINAL = re.compile(r"[.!?\"”’:;)]\s*$")
-_INLINE_LABEL = re.compile(r"^\s*(?:baca(?:\s+juga)?|lihat\s+juga|simak\s+juga)\s*:?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -99,61 +96,6 @@ class Cleaned:
 def norm(text: str) -> str:
     """Comparison key: case, punctuation and spacing do not make a paragraph new."""
     return _NORM.sub(" ", text).strip().lower()
-
-
-def strip_inline_links(tree: HtmlElement) -> None:
-    """Remove "Baca: <a>title</a>" that sits inside a paragraph (Medcom glues them in).
-
-    Done on the tree because in the text the linked title runs into the next sentence.
-    """
-    for a in list(tree.iter("a")):
-        if a.getparent() is None:
-            continue
-        label = a.getprevious()
-        text = label.text_content() if label is not None else ""
-        if label is not None and not (label.tail or "").strip() and _INLINE_LABEL.match(text):
-            label.drop_tree()
-            a.drop_tree()
-            continue
-        parent = a.getparent()
-        if label is None and parent is not None and _INLINE_LABEL.match(parent.text or ""):
-            parent.text = ""
-            a.drop_tree()
-
-
-_BLOCKS = ("div", "ul", "ol", "table", "figure", "blockquote", "section", "aside")
-
-
-def rescue_tails(tree: HtmlElement) -> None:
-    """Wrap text that follows a block element in a <p>.
-
-    Bodies written as text + <br> with a widget <div> in the middle (Medcom's reaction box)
-    leave the next paragraph as the widget's tail, and trafilatura drops tails of blocks.
-    """
-    for el in list(tree.iter(*_BLOCKS)):
-        tail = el.tail
-        parent = el.getparent()
-        if tail and len(tail.strip()) > 20 and parent is not None:
-            p = el.makeelement("p", {})
-            p.text, el.tail = tail.strip(), None
-            parent.insert(parent.index(el) + 1, p)
-
-
-def drop_link_lists(tree: HtmlElement) -> None:
-    """Remove lists whose every item is just a link: related/trending lists, never body.
-
-    Tribun's regional template puts one between the title and the dateline; trafilatura keeps
-    short ones because they sit inside the article container.
-    """
-    for lst in list(tree.iter("ul", "ol")):
-        items = [child for child in lst if child.tag == "li"]
-        if items and all(_link_only(li) for li in items) and lst.getparent() is not None:
-            lst.drop_tree()
-
-
-def _link_only(li: HtmlElement) -> bool:
-    linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
-    return linked > 0 and len(li.text_content().strip()) - linked <= 3
 
 
 def is_dateline(line: str) -> bool:

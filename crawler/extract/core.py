@@ -8,7 +8,7 @@ from typing import Any
 from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
-from . import boilerplate, bylines, dates, titles
+from . import boilerplate, bylines, dates, titles, treeclean
 from .document import Page, parse
 from .errors import ExtractionError
 from .language import language
@@ -48,11 +48,8 @@ def extract(
 
 def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
     title = titles.title(page, rules)
-    # Related boxes go first: their links carry other articles' dates and titles.
-    page.drop_noise()
-    boilerplate.strip_inline_links(page.tree)
-    boilerplate.rescue_tails(page.tree)
-    boilerplate.drop_link_lists(page.tree)
+    # Before the dateline is read: related boxes carry other articles' dates and titles.
+    treeclean.prepare(page)
     published = dates.published(page, rules.tz)
     body = _body(page, url, rules)
     cleaned = boilerplate.clean(body, title, rules, page.bylines)

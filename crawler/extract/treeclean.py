@@ -1,0 +1,111 @@
+"""Tree-level cleanup before trafilatura: what line rules cannot undo once text is flattened."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from .document import Page
+
+_INLINE_LABEL = re.compile(r"^\s*(?:baca(?:\s+juga)?|lihat\s+juga|simak\s+juga)\s*:?\s*$", re.I)
+# Elements that end a run of loose text.
+# fmt: off
+_BLOCKS = frozenset({
+    "div", "p", "ul", "ol", "dl", "table", "figure", "blockquote", "section", "aside", "article",
+    "header", "footer", "nav", "form", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+})
+# fmt: on
+
+
+def prepare(page: Page) -> None:
+    """Related boxes, inline related links and link-only lists out; loose text into <p>."""
+    page.drop_noise()
+    strip_inline_links(page.tree)
+    paragraphize(page.tree)
+    drop_link_lists(page.tree)
+
+
+def strip_inline_links(tree: HtmlElement) -> None:
+    """Remove "Baca: <a>title</a>" that sits inside a paragraph (Medcom glues them in).
+
+    Done on the tree because in the text the linked title runs into the next sentence.
+    """
+    for a in list(tree.iter("a")):
+        if a.getparent() is None:
+            continue
+        label = a.getprevious()
+        text = label.text_content() if label is not None else ""
+        if label is not None and not (label.tail or "").strip() and _INLINE_LABEL.match(text):
+            label.drop_tree()
+            a.drop_tree()
+            continue
+        parent = a.getparent()
+        if label is None and parent is not None and _INLINE_LABEL.match(parent.text or ""):
+            parent.text = ""
+            a.drop_tree()
+
+
+def paragraphize(tree: HtmlElement) -> None:
+    """Wrap loose text runs of mixed-content containers in <p>.
+
+    Bodies written as text + <br> with a widget <div> in the middle (Medcom's reaction box)
+    leave paragraphs as tails of block elements, and trafilatura drops those tails.
+    """
+    for el in list(tree.iter("div", "section", "article", "td")):
+        children = list(el)
+        loose = [el.text, *(child.tail for child in children)]
+        has_block = any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in children)
+        if has_block and any(t and len(t.strip()) > 20 for t in loose):
+            _wrap_runs(el, children)
+
+
+def _wrap_runs(el: HtmlElement, children: list[HtmlElement]) -> None:
+    new: list[HtmlElement] = []
+    run: HtmlElement | None = None
+
+    def add_text(text: str | None) -> None:
+        nonlocal run
+        if not text or (run is None and not text.strip()):
+            return
+        if run is None:
+            run = el.makeelement("p", {})
+            new.append(run)
+        if len(run):
+            run[-1].tail = (run[-1].tail or "") + text
+        else:
+            run.text = (run.text or "") + text
+
+    text, el.text = el.text, None
+    for child in children:
+        el.remove(child)
+    add_text(text)
+    for child in children:
+        tail, child.tail = child.tail, None
+        if isinstance(child.tag, str) and child.tag in _BLOCKS:
+            run = None
+            new.append(child)
+        else:
+            if run is None:
+                run = el.makeelement("p", {})
+                new.append(run)
+            run.append(child)
+        add_text(tail)
+    el.extend(new)
+
+
+def drop_link_lists(tree: HtmlElement) -> None:
+    """Remove lists whose every item is just a link: related/trending lists, never body.
+
+    Tribun's regional template puts one between the title and the dateline; trafilatura keeps
+    short ones because they sit inside the article container.
+    """
+    for lst in list(tree.iter("ul", "ol")):
+        items = [child for child in lst if child.tag == "li"]
+        if items and all(_link_only(li) for li in items) and lst.getparent() is not None:
+            lst.drop_tree()
+
+
+def _link_only(li: HtmlElement) -> bool:
+    linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
+    return linked > 0 and len(li.text_content().strip()) - linked <= 3
