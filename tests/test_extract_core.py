@@ -79,6 +79,16 @@ def test_declared_charset_and_cp1252_fallback(tmp_path: Path) -> None:
     undeclared = f"<html><body>{body}</body></html>".encode("cp1252")
     path.write_bytes(undeclared)
     assert "“Kami siap,”" in cli_extract(str(path), None)["text"]
+    # A declared iso-8859-1 is read as windows-1252, as browsers do.
+    latin1 = declared.replace("windows-1252", "iso-8859-1").encode("cp1252")
+    path.write_bytes(latin1)
+    assert "“Kami siap,”" in cli_extract(str(path), None)["text"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_byte_order_marks(encoding: str) -> None:
+    html = f"<html><body><p>{P1} “Kami siap,” katanya.</p><p>{P2}</p></body></html>"
+    assert "“Kami siap,”" in extract(html.encode(encoding)).text
 
 
 def test_cli_extract_file(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,12 @@ from .errors import ExtractionError
 
 # A charset declared in the first 4 KiB: <meta charset="x"> or http-equiv Content-Type.
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LATIN1 = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252"}
 _HTML_HINT = re.compile(r"<\s*(?:html|head|body|p|div|article|h1|title)\b", re.I)
 
 # Where a byline lives on the outlets we know (outlets.md section 6).
@@ -42,8 +49,13 @@ def decode(html: str | bytes) -> str:
     """
     if isinstance(html, str):
         return html
+    for bom, codec in _BOMS:
+        if html.startswith(bom):
+            return html[len(bom) :].decode(codec, errors="replace")
     found = _META_CHARSET.search(html[:4096])
-    candidates = [found.group(1).decode("ascii", "ignore").lower()] if found else []
+    declared = found.group(1).decode("ascii", "ignore").lower() if found else None
+    # Browsers read a declared latin-1/ascii as windows-1252 (WHATWG Encoding), so do we.
+    candidates = [_LATIN1.get(declared, declared)] if declared else []
     candidates += ["utf-8", "cp1252"]
     for name in candidates:
         try:
