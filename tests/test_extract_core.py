@@ -145,3 +145,27 @@ def test_cli_extract_url_follows_the_other_pages(site: str) -> None:
 def test_cli_extract_url_failure_is_an_extraction_error(site: str) -> None:
     with pytest.raises(ExtractionError, match="fetch failed"):
         cli_extract(f"{site}/tidak-ada", None)
+
+
+ENGLISH = (
+    "<p>Jakarta - The government of the capital is preparing shelters in three districts that "
+    "were hit by floods since the weekend, an official said on Monday.</p><p>Joint teams are "
+    "still counting the people who fled and are bringing food to every shelter.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "expected"),
+    [
+        (
+            'lang="en"',
+            f"<p>{P1}</p><p>{P2} Hal itu disampaikan oleh pejabat yang berwenang.</p>",
+            "id",
+        ),
+        ('lang="id"', ENGLISH, "en"),  # an English edition on an Indonesian template
+        ('lang="id-ID"', "<p>Foto: Istimewa, dokumentasi pribadi warga.</p>", "id"),  # too short
+        ("", f"<p>{P1}</p><p>{P2} Hal itu disampaikan oleh pejabat yang berwenang.</p>", "id"),
+    ],
+)
+def test_language(lang: str, body: str, expected: str) -> None:
+    assert extract(f"<html {lang}><body>{body}</body></html>").language == expected
