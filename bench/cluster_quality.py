@@ -44,7 +44,9 @@ def without_time(rows: list[dict[str, object]], seed: int) -> list[dict[str, obj
 
 
 def predict(rows: list[dict[str, object]]) -> tuple[dict[str, str], dict[str, str | None]]:
-    lines = [json.dumps({k: v for k, v in r.items() if k not in ("story", "duplicate_of")}) for r in rows]
+    lines = [
+        json.dumps({k: v for k, v in r.items() if k not in ("story", "duplicate_of")}) for r in rows
+    ]
     out = list(cluster_jsonl(lines))
     return {o["id"]: o["story"] for o in out}, {o["id"]: o["duplicate_of"] for o in out}  # type: ignore[misc]
 
@@ -91,12 +93,13 @@ def best_naive(rows: list[dict[str, object]], gold: dict[str, str]) -> tuple[flo
 
 
 def row(name: str, b: Scores, pw: Scores, extra: str = "") -> str:
-    return (f"| {name} | {b.precision:.3f} | {b.recall:.3f} | **{b.f1:.3f}** | "
-            f"{pw.precision:.3f} | {pw.recall:.3f} | {pw.f1:.3f} |{extra}")
+    return (
+        f"| {name} | {b.precision:.3f} | {b.recall:.3f} | **{b.f1:.3f}** | "
+        f"{pw.precision:.3f} | {pw.recall:.3f} | {pw.f1:.3f} |{extra}"
+    )
 
 
-HEADER = ("| run | B3 P | B3 R | B3 F1 | pair P | pair R | pair F1 |\n"
-          "|---|---|---|---|---|---|---|")
+HEADER = "| run | B3 P | B3 R | B3 F1 | pair P | pair R | pair F1 |\n|---|---|---|---|---|---|---|"
 
 
 def bench_uci(seeds: list[int], baseline: bool) -> None:
@@ -105,7 +108,8 @@ def bench_uci(seeds: list[int], baseline: bool) -> None:
         return
     rows = load(UCI)
     gold = {str(r["id"]): str(r["story"]) for r in rows}
-    print(f"\n## uci_dev ({len(rows)} headlines, {len(set(gold.values()))} stories), no time, shuffled\n")
+    n_stories = len(set(gold.values()))
+    print(f"\n## uci_dev ({len(rows)} headlines, {n_stories} stories), no time, shuffled\n")
     print(HEADER)
     f1s = []
     for seed in seeds:
@@ -128,10 +132,19 @@ def bench_id_events(baseline: bool) -> None:
         return
     rows = load(ID_EVENTS)
     gold = {str(r["id"]): str(r["story"]) for r in rows}
-    print(f"\n## id_events_dev ({len(rows)} articles, {len(set(gold.values()))} events), time kept\n")
+    print(
+        f"\n## id_events_dev ({len(rows)} articles, {len(set(gold.values()))} events), time kept\n"
+    )
     print(HEADER)
     pred, _ = predict(rows)
-    print(row("kliping", bcubed(gold, pred), pairwise(gold, pred), f" {len(set(pred.values()))} stories"))
+    print(
+        row(
+            "kliping",
+            bcubed(gold, pred),
+            pairwise(gold, pred),
+            f" {len(set(pred.values()))} stories",
+        )
+    )
     alone = {i: i for i in gold}
     print(row("every article alone", bcubed(gold, alone), pairwise(gold, alone)))
     if baseline:
@@ -151,23 +164,35 @@ def bench_sample() -> None:
             rows.append({**r, "text": text})
     labelled = [r for r in rows if r.get("story")]
     gold = {str(r["id"]): str(r["story"]) for r in labelled}
-    print(f"\n## sample corpus ({len(rows)} articles from {len(files)} files, "
-          f"{len(set(gold.values()))} stories), time kept\n")
+    print(
+        f"\n## sample corpus ({len(rows)} articles from {len(files)} files, "
+        f"{len(set(gold.values()))} stories), time kept\n"
+    )
     pred, dups = predict(rows)
     print(HEADER)
-    print(row("kliping", bcubed(gold, {i: pred[i] for i in gold}), pairwise(gold, {i: pred[i] for i in gold})))
+    print(
+        row(
+            "kliping",
+            bcubed(gold, {i: pred[i] for i in gold}),
+            pairwise(gold, {i: pred[i] for i in gold}),
+        )
+    )
     truth = {str(r["id"]): r.get("duplicate_of") for r in rows}
     said = {i for i, d in dups.items() if d}
     real = {i for i, d in truth.items() if d}
     right = {i for i in said & real if dups[i] == truth[i]}
     p = len(right) / len(said) if said else 1.0
     r = len(right) / len(real) if real else 1.0
-    print(f"\nduplicates: {len(real)} labelled, {len(said)} found, precision {p:.3f}, recall {r:.3f}"
-          " (a hit needs the same `duplicate_of`)")
+    print(
+        f"\nduplicates: {len(real)} labelled, {len(said)} found, precision {p:.3f}, recall {r:.3f}"
+        " (a hit needs the same `duplicate_of`)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (faster)")
     ap.add_argument("--only", choices=["uci", "id", "sample"], help="one data set")

@@ -10,8 +10,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kliping.dedup.features import Idf, Terms, extract, vectorise
-from kliping.dedup.fingerprint import Sketch, content_hash_words, normalised_words, resemblance, sketch
+from kliping.dedup.features import Idf, extract, vectorise
+from kliping.dedup.fingerprint import (
+    Sketch,
+    content_hash_words,
+    normalised_words,
+    resemblance,
+    sketch,
+)
 from kliping.dedup.idf_reference import load_reference
 from kliping.dedup.index import CopyIndex, StoryIndex
 from kliping.dedup.params import Params
@@ -104,7 +110,9 @@ class Clusterer:
         if dup is not None:
             root = self._recs[dup].root
             story = self._recs[root].story
-            a = Assignment(doc.id, self._stories[story].label, self._recs[root].assignment.id, score)
+            a = Assignment(
+                doc.id, self._stories[story].label, self._recs[root].assignment.id, score
+            )
         else:
             root = n
             vec = vectorise(terms, self._idf)
@@ -144,8 +152,9 @@ class Clusterer:
     def _alive_story(self, s: int) -> bool:
         return s in self._stories
 
-    def _find_copy(self, chash: str | None, tkey: str | None, src: str | None,
-                   sk: Sketch | None) -> tuple[int | None, float]:
+    def _find_copy(
+        self, chash: str | None, tkey: str | None, src: str | None, sk: Sketch | None
+    ) -> tuple[int | None, float]:
         p = self.params
         if chash is not None and chash in self._by_hash:
             return self._by_hash[chash], 1.0
@@ -227,7 +236,11 @@ class Clusterer:
                 rec = self._recs.pop(n)
                 del self._by_id[rec.assignment.id]
                 chash, tkey, ukey = rec.keys
-                for table, key in ((self._by_hash, chash), (self._by_title, tkey), (self._by_url, ukey)):
+                for table, key in (
+                    (self._by_hash, chash),
+                    (self._by_title, tkey),
+                    (self._by_url, ukey),
+                ):
                     if key is not None and table.get(key) in (n, rec.root):
                         del table[key]
                 if rec.sketch is not None:

@@ -18,7 +18,7 @@ from kliping.dedup.tokens import STOPWORDS, is_indonesian, stem_en, stem_id
 
 _TOKEN = re.compile(r"[^\W_]+")
 # Characters after which a capital starts a sentence rather than marks a name.
-_SENTENCE_END = frozenset('.!?:"“”‘’\'(')
+_SENTENCE_END = frozenset(".!?:\"“”‘’'(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,9 @@ class Idf:
     ``params.reference_weight``; the first documents of a stream thus do not see every word as rare.
     """
 
-    def __init__(self, params: Params, reference: dict[str, int] | None = None,
-                 reference_docs: int = 0) -> None:
+    def __init__(
+        self, params: Params, reference: dict[str, int] | None = None, reference_docs: int = 0
+    ) -> None:
         self._df: dict[str, int] = {}
         self._n = 0
         self._ref = reference or {}

@@ -42,8 +42,9 @@ class StoryIndex:
                 keep = [s for s in arr[-self._cap :] if alive(s)]
                 post[t] = array("q", keep)
 
-    def candidates(self, query: list[tuple[str, float]], k: int,
-                   alive: Callable[[int], bool]) -> list[int]:
+    def candidates(
+        self, query: list[tuple[str, float]], k: int, alive: Callable[[int], bool]
+    ) -> list[int]:
         """The k live stories sharing the most query weight (ties: the newer story first)."""
         ids: list[np.ndarray] = []
         weights: list[float] = []

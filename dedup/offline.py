@@ -45,7 +45,9 @@ def replay_order(docs: list[Doc]) -> list[int]:
     return [k[2] for k in sorted(keys)]
 
 
-def cluster_jsonl(lines: Iterable[str], params: Params | None = None) -> Iterator[dict[str, str | None]]:
+def cluster_jsonl(
+    lines: Iterable[str], params: Params | None = None
+) -> Iterator[dict[str, str | None]]:
     """Cluster JSON lines; yield ``{"id", "story", "duplicate_of"}`` per article in input order."""
     docs = [parse_doc(json.loads(line)) for line in lines if line.strip()]
     engine = Clusterer(params)

@@ -33,7 +33,9 @@ _BOILERPLATE_LINE = re.compile(
 _WIDGET = re.compile(r"bagaimana\s+tanggapan\s+anda|bagikan\s+artikel|share\s+this", re.IGNORECASE)
 _WIDGET_LINE_MAX = 120
 # "(Arief Setyadi )", "rzn/yf (dpa, kna)": reporter/editor initials that close a story.
-_SIGNOFF_LINE = re.compile(r"^\s*(?:\([^()]{2,40}\)|[a-z]{2,4}(?:/[a-z]{2,4})+(?:\s*\([^()]*\))?)\s*$")
+_SIGNOFF_LINE = re.compile(
+    r"^\s*(?:\([^()]{2,40}\)|[a-z]{2,4}(?:/[a-z]{2,4})+(?:\s*\([^()]*\))?)\s*$"
+)
 
 # "Artikel ini telah tayang di Tribunnews.com dengan judul "...", <url>": names the original.
 _SYNDICATION = re.compile(
@@ -71,7 +73,7 @@ class CleanText:
 
 
 def normalise_unicode(text: str) -> str:
-    """NFKC, so full-width and compatibility forms compare equal; curly quotes stay (tokeniser drops them)."""
+    """NFKC, so full-width and compatibility forms compare equal."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -136,7 +138,7 @@ def clean_body(text: str, title: str = "") -> CleanText:
         if len(line) <= _WIDGET_LINE_MAX and _WIDGET.search(line):
             continue
         if len(kept) < _LEAD_LINES:
-            # Tribun pages repeat title and lead above the dateline paragraph, so look a few lines in.
+            # Tribun pages repeat title and lead above the dateline paragraph: look a few lines in.
             line = strip_dateline(line, bare=len(line) >= _PARAGRAPH_MIN)
         key = _line_key(line)
         # POS-KUPANG repeats the title and the lead above the body; a copy without them must match.

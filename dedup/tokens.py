@@ -15,36 +15,49 @@ import stopwordsiso
 # \w without the underscore; keep inner dots/hyphens of numbers and names out (split on them).
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
+
+def _wordlist(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 ID_STOPWORDS: frozenset[str] = frozenset(stopwordsiso.stopwords("id"))
 # stopwordsiso's English list (1,298 words) holds content words that make headlines ("bill",
 # "billion", "fire", "computer", "face"), so English uses a core list of function words instead.
-EN_STOPWORDS: frozenset[str] = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself yourselves s t don says said say new via amid
-    us vs update updated video photos photo watch report reports""".split()
+EN_STOPWORDS: frozenset[str] = _wordlist(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t don says said say new via amid us vs update updated video photos
+    photo watch report reports
+    """
 )
 # Words every Indonesian news story uses that stopwordsiso lacks (reporting verbs, weekdays, months,
 # outlet names that survive in leads and "dikutip dari ...").
-ID_NEWS_STOPWORDS: frozenset[str] = frozenset(
-    """senin selasa rabu kamis jumat sabtu minggu januari februari maret april mei juni juli agustus
-    september oktober november desember jan feb mar apr jun jul agu agt sep okt nov des wib wita wit
-    kompas com liputan6 detik detikcom tempo okezone tribunnews tribun republika antara cnn medcom
-    kumparan suara sindonews jpnn merdeka viva inews id co www https http html baca juga pun nya
-    lah kah ujarnya katanya jelasnya tuturnya imbuhnya tambahnya pungkasnya sambungnya ucapnya
-    terangnya kata ujar jelas tutur imbuh pungkas sambung ucap terang dilansir dikutip melansir""".split()
+ID_NEWS_STOPWORDS: frozenset[str] = _wordlist(
+    """
+    senin selasa rabu kamis jumat sabtu minggu januari februari maret april mei juni juli
+    agustus september oktober november desember jan feb mar apr jun jul agu agt sep okt nov
+    des wib wita wit kompas com liputan6 detik detikcom tempo okezone tribunnews tribun
+    republika antara cnn medcom kumparan suara sindonews jpnn merdeka viva inews id co www
+    https http html baca juga pun nya lah kah ujarnya katanya jelasnya tuturnya imbuhnya
+    tambahnya pungkasnya sambungnya ucapnya terangnya kata ujar jelas tutur imbuh pungkas
+    sambung ucap terang dilansir dikutip melansir
+    """
 )
 STOPWORDS: frozenset[str] = ID_STOPWORDS | EN_STOPWORDS | ID_NEWS_STOPWORDS
 
 # Frequent words the prefix rules would wreck (men+teri is not meN-+teri); kept whole.
-_ID_PROTECTED = frozenset(
-    """menteri mentri pemerintah pemerintahan pengadilan pemilu penjara perang pertamina
+_ID_PROTECTED = _wordlist(
+    """
+    menteri mentri pemerintah pemerintahan pengadilan pemilu penjara perang pertamina
     bendahara berita bekasi betawi terminal kementerian kemendagri kemenag kemensos kemenkes
-    kejaksaan kepolisian kepala keluarga kedubes perdana persatuan pelabuhan""".split()
+    kejaksaan kepolisian kepala keluarga kedubes perdana persatuan pelabuhan
+    """
 )
 _PARTICLES = ("lah", "kah", "tah", "pun")
 _POSSESSIVES = ("nya", "ku", "mu")
@@ -114,9 +127,11 @@ def _strip_one_prefix(w: str) -> str:
     if w.startswith(("meny", "peny")) and n - 4 >= 3 and w[4] in _VOWELS:
         return "s" + w[4:]  # menyerang -> serang
     if w.startswith(("mem", "pem")) and n - 3 >= 4:
-        return ("p" + w[3:]) if w[3] in _VOWELS else w[3:]  # memeriksa -> periksa, membantu -> bantu
+        # memeriksa -> periksa, membantu -> bantu
+        return ("p" + w[3:]) if w[3] in _VOWELS else w[3:]
     if w.startswith(("men", "pen")) and n - 3 >= 4:
-        return ("t" + w[3:]) if w[3] in _VOWELS else w[3:]  # menangkap -> tangkap, mencari -> cari
+        # menangkap -> tangkap, mencari -> cari
+        return ("t" + w[3:]) if w[3] in _VOWELS else w[3:]
     if w.startswith(("me", "pe")) and w[2] in "lmnrwy" and n - 2 >= 4:
         return w[2:]  # melapor -> lapor, merusak -> rusak
     return w
