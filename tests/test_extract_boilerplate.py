@@ -105,8 +105,22 @@ def test_dateline_lead_is_kept_and_recognised(lead: str) -> None:
     assert clean(f"{lead}\n{P2}", None, RULES).lines == [lead, P2]
 
 
-def test_sentences_are_not_datelines() -> None:
-    assert not is_dateline("Menurut dia, pemerintah akan menambah anggaran tahun depan.")
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Menurut dia, pemerintah akan menambah anggaran tahun depan.",
+        "Menurut Jokowi: semua harus bekerja keras.",
+        "Hal itu - kata dia - tidak benar.",
+        "ia menjawab: belum tahu.",
+    ],
+)
+def test_sentences_are_not_datelines(line: str) -> None:
+    assert not is_dateline(line)
+
+
+def test_a_short_sentence_with_a_date_is_body() -> None:
+    line = "Rapat digelar Senin, 12 Mei 2025 pukul 10.00 WIB."
+    assert clean(f"{P1}\n{line}\n{P2}", None, RULES).lines == [P1, line, P2]
 
 
 def test_label_title_and_repeated_teaser_above_the_dateline_go() -> None:

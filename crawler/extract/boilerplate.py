@@ -69,6 +69,11 @@ _DATELINE = re.compile(r"^([A-Z][\w.'()/-]*(?:[ ,]+[\w.'()/-]+){0,5}?)\s*(?:--|-
 # Editor initials closing the last paragraph: "(AHL)", "(rds/rds)", "(kha)".
 _INITIALS = re.compile(r"(?:(?<=[.!?\"”’)])|^)\s*\((?:[A-Za-z]{2,5})(?:/[A-Za-z]{2,5})*\)\s*$")
 _NAME_ONLY = re.compile(r"^\((?:[A-Z][a-z]+\s*){1,4}\)$")
+_SENTENCE_END = re.compile(r"[.!?\"”]\s*$")
+# Words that open a sentence with "X: ..." or "X - ..." but never a dateline.
+_SENTENCE_STARTS = frozenset(
+    {"menurut", "kata", "namun", "sementara", "tetapi", "adapun", "berikut", "yakni", "yaitu"}
+)
 _TERMINAL = re.compile(r"[.!?\"”’:;)]\s*$")
 
 
@@ -102,9 +107,12 @@ def is_dateline(line: str) -> bool:
     m = _DATELINE.match(line)
     if not m:
         return False
-    prefix = m.group(1)
-    tokens = prefix.replace(",", " ").split()
-    return len(tokens) <= 2 or any(
+    tokens = m.group(1).replace(",", " ").split()
+    if tokens[0].lower() in _SENTENCE_STARTS:
+        return False
+    if len(tokens) <= 2:  # "Jakarta -", "Nusa Dua:": a place name
+        return all(t.lstrip("(")[:1].isupper() for t in tokens)
+    return any(
         (t.isupper() and len(t) >= 3) or ".co" in t.lower() or t == "(ANTARA)" for t in tokens
     )
 
@@ -143,8 +151,12 @@ def clean(
 
 
 def _only_date(line: str) -> bool:
-    """ "Kompas.com - 18/06/2025, 21:35 WIB", "Diperbarui 18 Jun 2025, 17:10 WIB"."""
-    if len(line) > 120:
+    """ "Kompas.com - 18/06/2025, 21:35 WIB", "Diperbarui 18 Jun 2025, 17:10 WIB".
+
+    A sentence ("Rapat digelar 12 Mei 2025 pukul 10.00 WIB.") ends with punctuation; a
+    dateline does not.
+    """
+    if len(line) > 120 or _SENTENCE_END.search(line):
         return False
     m = DATE_TIME.search(line)
     return m is not None and len(_WORDS.findall(line[: m.start()] + line[m.end() :])) <= 4
