@@ -8,6 +8,7 @@ unit those widgets occupy: each is its own <p>/<div>, so it becomes its own line
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,10 +59,11 @@ BYLINE_LINE = re.compile(
 
 _SHARED_DROP_RE = re.compile("|".join(f"(?:{p})" for p in SHARED_DROP), re.I)
 _SHARED_CUT_RE = re.compile("|".join(f"(?:{p})" for p in SHARED_CUT), re.I)
-_WS = re.compile(r"\s+")
 _WORDS = re.compile(r"[^\W\d_]+")
 _BULLET = re.compile(r"^[-•*]\s+")
-_NORM = re.compile(r"[\W_]+")
+# Punctuation and typographic quotes/dashes to spaces. A translate table, not a \W regex: norm()
+# runs on every line and the regex was the largest cost of clean() on long paragraphs.
+_PUNCT = str.maketrans(dict.fromkeys(string.punctuation + "“”‘’„–—…•·«»", " "))
 # "<KOTA>, KOMPAS.com -", "POS-KUPANG.COM, WASHINGTON -", "Jakarta (ANTARA) -", "Jakarta:",
 # "Liputan6.com, Jakarta -", "Jakarta, CNN Indonesia --": at most six short tokens, then a dash
 # or colon. Used only to find where the body starts, never to delete text.
@@ -100,7 +102,7 @@ class Cleaned:
 
 def norm(text: str) -> str:
     """Comparison key: case, punctuation and spacing do not make a paragraph new."""
-    return _NORM.sub(" ", text).strip().lower()
+    return " ".join(text.translate(_PUNCT).lower().split())
 
 
 def is_dateline(line: str) -> bool:
@@ -129,8 +131,9 @@ def clean(
     title_key = norm(title) if title else None
     byline_keys = {norm(b) for b in bylines} - {""}
     out = Cleaned(lines=[])
+    kept: list[tuple[str, str]] = []  # (line, norm(line)): the key is needed three times
     for raw in text.split("\n"):
-        line = _WS.sub(" ", raw).strip()
+        line = " ".join(raw.split())
         if not line:
             continue
         probe = _BULLET.sub("", line)  # trafilatura renders <li> as "- item"
@@ -143,9 +146,8 @@ def clean(
         if key == title_key or key in byline_keys or _only_date(line):
             out.dropped.append(line)
             continue
-        out.lines.append(line)
-    out.lines = _drop_teasers(out.lines)
-    out.lines = _once(out.lines)
+        kept.append((line, key))
+    out.lines = _once(_drop_teasers(kept))
     _strip_initials(out.lines)
     return out
 
@@ -162,25 +164,24 @@ def _only_date(line: str) -> bool:
     return m is not None and len(_WORDS.findall(line[: m.start()] + line[m.end() :])) <= 4
 
 
-def _drop_teasers(lines: list[str]) -> list[str]:
+def _drop_teasers(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Above the dateline lead sit section labels and a teaser repeated in the body."""
-    start = next((i for i, line in enumerate(lines[:8]) if is_dateline(line)), 0)
+    start = next((i for i, (line, _) in enumerate(kept[:8]) if is_dateline(line)), 0)
     if start == 0:
-        return lines
-    later = {norm(line) for line in lines[start:]}
+        return kept
+    later = {key for _, key in kept[start:]}
     head = [
-        line
-        for line in lines[:start]
-        if norm(line) not in later and (_TERMINAL.search(line) or len(line.split()) > 8)
+        (line, key)
+        for line, key in kept[:start]
+        if key not in later and (_TERMINAL.search(line) or len(line.split()) > 8)
     ]
-    return head + lines[start:]
+    return head + kept[start:]
 
 
-def _once(lines: list[str]) -> list[str]:
+def _once(kept: list[tuple[str, str]]) -> list[str]:
     seen: set[str] = set()
     out = []
-    for line in lines:
-        key = norm(line)
+    for line, key in kept:
         # Short lines ("Iya.", a one-word quote) legitimately repeat; paragraphs do not.
         if len(key) > 30 and key in seen:
             continue
