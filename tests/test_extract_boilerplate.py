@@ -192,6 +192,9 @@ def test_related_box_and_inline_link_are_removed_from_the_tree() -> None:
         ({"local_tz": "CET"}, "CET"),
         ({"drop_line_patterns": ["(unclosed"]}, "drop_line_patterns"),
         ({"drop_line_patterns": "not a list"}, "drop_line_patterns"),
+        ({"prune_xpath": 3}, "prune_xpath"),
+        ({"title_suffixes": [" | X", 3]}, "title_suffixes"),
+        ({"local_tz": 8}, "local_tz"),
     ],
 )
 def test_rules_reject_bad_data(data: dict[str, object], message: str) -> None:

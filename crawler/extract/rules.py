@@ -77,10 +77,10 @@ class ExtractRules:
                 if value is not None and not isinstance(value, str):
                     raise ValueError(f"{key}: expected a string, got {type(value).__name__}")
                 kwargs[key] = value
-            else:
-                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-                    raise ValueError(f"{key}: expected a list of strings")
+            elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
                 kwargs[key] = tuple(value)
+            else:
+                raise ValueError(f"{key}: expected a list of strings")
         return cls(**kwargs)
 
 
