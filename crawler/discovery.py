@@ -72,7 +72,8 @@ def sitemap_entries(body: bytes) -> tuple[bool, list[Entry]]:
         loc = item.get("loc")
         if loc:
             modified = item.get("lastmod") or (item.get("news") or {}).get("publication_date")
-            entries.append(Entry(loc.strip(), _date(modified if isinstance(modified, str) else None)))
+            when = _date(modified if isinstance(modified, str) else None)
+            entries.append(Entry(loc.strip(), when))
     return is_index, entries
 
 

@@ -12,7 +12,7 @@ from scrapy.utils.reactor import install_reactor
 # Scrapy's asyncio reactor lets spider callbacks await the extraction pool.
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
-import logging  # noqa: E402
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +24,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 
+from kliping import logs
 from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 from kliping.crawler.scrapy_settings import scrapy_settings
@@ -143,7 +144,8 @@ def _crawl(
     extractors = ExtractPool(settings.extract_workers)
     watch = _Watch(result.tallies, progress)
     try:
-        process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings(settings))
+        logs.quiet_libraries(settings.log_level)  # Scrapy resets its loggers' levels
         crawler = process.create_crawler(OutletSpider)
         crawler.signals.connect(watch.engine_started, signal=signals.engine_started)
         crawler.signals.connect(watch.spider_closed, signal=signals.spider_closed)

@@ -35,9 +35,13 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "REDIRECT_MAX_TIMES": 5,
         "ITEM_PIPELINES": {"kliping.crawler.pipeline.StorePipeline": 300},
         "COOKIES_ENABLED": False,  # news pages need none; cookies only grow tracking state
+        # No consoles: the telnet console and Scrapy 2.19's remote-control HTTP server would
+        # open ports that execute code; a daemon must not.
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         # kliping's own logging reports the crawl; Scrapy only speaks up about problems.
         "LOG_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,
         "LOG_LEVEL": "WARNING",
         "STATS_DUMP": False,
         "LOGSTATS_INTERVAL": 0,

@@ -227,4 +227,3 @@ class OutletSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         kwargs = request.cb_kwargs
         self._fail(kwargs["outlet"], request.url, describe_failure(failure))
-

@@ -12,9 +12,7 @@ _PAGING = frozenset({"page", "single", "showpage", "page_num"})
 # Path suffixes of page views: "/all" (inews), "/full" (kumparan), "-part2" (republika),
 # and a trailing "/2" page number after a slug (detik).
 _PATH_PAGING = re.compile(r"(/all|/full|-part\d{1,2}|(?<=[a-z])/\d{1,2})/?$")
-_CANONICAL_LINK = re.compile(
-    rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.IGNORECASE
-)
+_CANONICAL_LINK = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>\s]+)", re.IGNORECASE)
 
 

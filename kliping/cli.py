@@ -6,6 +6,7 @@ Each subcommand's work lives in the package that owns it; this module only parse
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -64,11 +65,30 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--until", help="backfill: up to DATE inclusive (default: today)")
     crawl.add_argument("--refresh", action="store_true", help="fetch stored articles again")
     crawl.add_argument("--max-articles", type=int, default=0, help="stop an outlet after N")
+    # Used by the daemon, which runs each crawl as a child process and clusters itself.
+    crawl.add_argument(
+        "--trigger", choices=["cli", "schedule", "manual"], default="cli", help=argparse.SUPPRESS
+    )
+    crawl.add_argument("--no-cluster", action="store_true", help=argparse.SUPPRESS)
 
-    command(
+    daemon = command(
         "daemon",
         _lazy("kliping.commands.daemon", "run"),
         "run the scheduler in the foreground (systemd runs it); SIGTERM stops it cleanly",
+    )
+    daemon.add_argument("outlets", nargs="*", metavar="OUTLET", help="only these outlets")
+    daemon.add_argument(
+        "--every",
+        type=float,
+        metavar="SECONDS",
+        help="crawl every outlet this often instead of its registry interval (testing, benchmarks)",
+    )
+    daemon.add_argument(
+        "--crawl-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="a crawl running longer is stopped and recorded as failed (default 1800)",
     )
     trigger = command(
         "trigger", _lazy("kliping.commands.daemon", "trigger"), "ask a running daemon to crawl now"
@@ -126,12 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from kliping import logs
     from kliping.config.settings import Settings
 
+    # SIGTERM before Scrapy installs its own handler (or outside a crawl) unwinds like ^C,
+    # so ``finally`` blocks record what was done instead of leaving runs marked 'running'.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         args.settings = Settings.from_env()
         logs.setup(args.settings.log_level)
@@ -140,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kliping: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return 130
+        return 143
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from typing import Any
 GOOD_BODY = (
     "<p>JAKARTA - Halaman ini sengaja dibuat untuk menguji perayap. Isinya berita biasa "
     "tentang cuaca cerah di Jakarta pada pagi hari dan lalu lintas yang lancar.</p>"
-    "<p>Petugas mengatakan “tidak ada kendala berarti” selama pemantauan berlangsung hingga siang.</p>"
+    "<p>Petugas mengatakan “tidak ada kendala berarti” selama pemantauan berlangsung "
+    "hingga siang.</p>"
     "<p>Warga diimbau tetap berhati-hati ketika berkendara di jalan yang licin setelah hujan.</p>"
 )
 # path suffix -> what goes wrong; the feed lists them all (see ``feed``).

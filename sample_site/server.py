@@ -4,6 +4,7 @@ Indonesian outlets, plus broken pages, served on 127.0.0.1 for the demo, the tes
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -157,7 +158,9 @@ class SampleSite:
         listed = [a for a in self.outlets.get(outlet, []) if a.published.date() == day]
         listed.sort(key=lambda a: a.published, reverse=True)
         chunk = listed[(page - 1) * ARCHIVE_PAGE_SIZE : page * ARCHIVE_PAGE_SIZE]
-        body = "".join(f'<li><a href="{self.url(a)}">{escape(a.record["title"])}</a></li>' for a in chunk)
+        body = "".join(
+            f'<li><a href="{self.url(a)}">{escape(a.record["title"])}</a></li>' for a in chunk
+        )
         return _html(f"Indeks {outlet} {day}", f"<ul>{body}</ul>")
 
 
@@ -175,10 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
     site: SampleSite
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the crawler logs what matters; a request log would drown the demo's output
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
@@ -233,10 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        try:
+        # The crawler may hang up, e.g. on a page over its size limit.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the crawler hung up, e.g. on a page over its size limit
 
 
 @contextmanager

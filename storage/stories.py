@@ -59,7 +59,13 @@ def list_stories(
             ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
             LIMIT %(limit)s
             """,
-            {"since": since, "outlet": outlet, "min_size": min_size, "search": search, "limit": limit},
+            {
+                "since": since,
+                "outlet": outlet,
+                "min_size": min_size,
+                "search": search,
+                "limit": limit,
+            },
         )
         return cur.fetchall()
 

@@ -12,6 +12,10 @@ from kliping.config.outlets import select
 from kliping.crawler.run import CrawlResult, run_crawl
 from kliping.storage import db
 
+# Exit codes the daemon reads from its crawl children (sysexits.h's EX_TEMPFAIL for "busy").
+EXIT_BUSY = 75
+EXIT_STOPPED = 143
+
 
 def parse_date(value: str | None, flag: str) -> date | None:
     if value is None:
@@ -53,15 +57,20 @@ def run(args: argparse.Namespace) -> int:
         settings,
         outlets,
         conninfo,
+        trigger=args.trigger,
         since=since,
         until=until,
         refresh=args.refresh,
         max_articles=args.max_articles,
-        progress=True,
-        after=cluster_pending,
+        progress=sys.stderr.isatty() or args.trigger == "cli",
+        after=None if args.no_cluster else cluster_pending,
     )
     print(summary(result))
-    if result.pages_fetched == 0 and not result.busy:
+    if result.stopped:
+        return EXIT_STOPPED
+    if not result.tallies and result.busy:
+        return EXIT_BUSY
+    if result.pages_fetched == 0:
         print("kliping: nothing could be fetched", file=sys.stderr)
         return 1
     return 0

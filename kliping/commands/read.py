@@ -6,21 +6,50 @@ import argparse
 import csv
 import json
 import sys
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
+
 from kliping.cli import CommandError
-from kliping.commands.crawl import parse_date
+from kliping.config.settings import Settings
 from kliping.storage import db
 from kliping.storage.stories import MemberRow, StoryRow, get_story, list_stories, story_members
 
 WIB = ZoneInfo("Asia/Jakarta")  # readers are in Indonesia: show Western Indonesian Time
 
 
+@contextmanager
+def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
+    """A connection for reading: migrated when this role may; the README's read-only role
+    (SELECT on the views only) may not, and reads the schema as it is."""
+    url = db.database_url(settings)
+    try:
+        conn = db.connect(url)
+    except psycopg.errors.InsufficientPrivilege:
+        conn = db.connect(url, upgrade=False)
+    try:
+        with conn:
+            yield conn
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise CommandError(
+            f"{exc}: a read-only role reads only the views story_overview and story_articles"
+            " (--search needs the articles table)"
+        ) from None
+
+
 def _since(value: str | None) -> datetime | None:
-    day = parse_date(value, "--since")
-    return datetime(day.year, day.month, day.day, tzinfo=WIB) if day else None
+    """The start of a WIB calendar day. Parsed here: kliping.commands.crawl imports Scrapy."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--since {value!r}: expected a date as YYYY-MM-DD") from None
+    return datetime(day.year, day.month, day.day, tzinfo=WIB)
 
 
 def _wib(when: datetime | None) -> str:
@@ -55,24 +84,38 @@ def story_json(story: StoryRow, members: list[MemberRow] | None = None) -> dict[
     return out
 
 
+def _span(first: datetime | None, last: datetime | None) -> str:
+    """How long a story has run, first to last article: "45m", "5h12m", "2d3h"; "-" for one."""
+    if first is None or last is None or last <= first:
+        return "-"
+    minutes = int((last - first).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // (24 * 60)}d{minutes // 60 % 24}h"
+
+
 def print_table(stories: list[StoryRow], out: Any = sys.stdout) -> None:
     if not stories:
         print("no stories", file=out)
         return
-    print(f"{'id':>5}  {'size':>4}  {'last seen':<21} {'title':<62} outlets", file=out)
+    header = f"{'id':>5}  {'size':>4}  {'last seen':<21} {'span':>6}  {'title':<62} outlets"
+    print(header, file=out)
     for s in stories:
         title = (s.title or "")[:60] + ("…" if len(s.title or "") > 60 else "")
         outlets = ", ".join(s.outlets[:5]) + (
             f" +{len(s.outlets) - 5}" if len(s.outlets) > 5 else ""
         )
         print(
-            f"{s.story_id:>5}  {s.article_count:>4}  {_wib(s.last_seen):<21} {title:<62} {outlets}",
+            f"{s.story_id:>5}  {s.article_count:>4}  {_wib(s.last_seen):<21}"
+            f" {_span(s.first_seen, s.last_seen):>6}  {title:<62} {outlets}",
             file=out,
         )
 
 
 def stories(args: argparse.Namespace) -> int:
-    with db.connect(db.database_url(args.settings)) as conn:
+    with _reading(args.settings) as conn:
         found = list_stories(
             conn,
             since=_since(args.since),
@@ -90,7 +133,7 @@ def stories(args: argparse.Namespace) -> int:
 
 
 def story(args: argparse.Namespace) -> int:
-    with db.connect(db.database_url(args.settings)) as conn:
+    with _reading(args.settings) as conn:
         found = get_story(conn, args.id)
         if found is None:
             raise CommandError(f"no story {args.id}")
@@ -117,7 +160,7 @@ def story(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    with db.connect(db.database_url(args.settings)) as conn:
+    with _reading(args.settings) as conn:
         found = list_stories(conn, since=_since(args.since), limit=None)
         members = story_members(conn, [s.story_id for s in found])
     by_story: dict[int, list[MemberRow]] = {}
@@ -143,7 +186,8 @@ def export(args: argparse.Namespace) -> int:
     for s in found:
         for m in by_story.get(s.story_id, []):
             writer.writerow(
-                [s.story_id, s.title, m.article_id, m.outlet, m.title, m.url, _iso(m.published) or "",
+                [s.story_id, s.title, m.article_id, m.outlet, m.title, m.url,
+                 _iso(m.published) or "",
                  m.duplicate_of or ""]
             )  # fmt: skip
     return 0

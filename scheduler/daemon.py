@@ -1,0 +1,320 @@
+"""The scheduling daemon: APScheduler runs each outlet's crawl on its interval, manual
+triggers arrive through Postgres (a row, plus LISTEN/NOTIFY to wake up), and every crawl
+runs as a child process (Scrapy's reactor cannot be restarted; a child also keeps the
+daemon's memory flat and isolates a crash). After each crawl the daemon clusters what was
+stored, with a clusterer kept in memory for its whole life.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+import psycopg
+from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from kliping.commands.crawl import EXIT_BUSY
+from kliping.config.outlets import Outlet
+from kliping.dedup.store import StoryStore
+from kliping.storage import locks, migrate, requests, runs
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5.0
+STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
+MAX_BACKOFF_SECONDS = 60.0
+
+
+class DaemonError(Exception):
+    """The daemon cannot start (another one runs, or the database is unusable)."""
+
+
+class Daemon:
+    def __init__(
+        self,
+        outlets: list[Outlet],
+        conninfo: str,
+        *,
+        every: float | None = None,
+        crawl_timeout: float = 1800.0,
+    ) -> None:
+        self.outlets = {o.key: o for o in outlets}
+        self.conninfo = conninfo
+        self.every = every  # seconds; overrides every outlet's interval (tests, benchmarks)
+        self.crawl_timeout = crawl_timeout
+        self.stop = threading.Event()
+        self.mutex = threading.Lock()
+        self.running: dict[str, subprocess.Popen[bytes] | None] = {}
+        self.cluster_mutex = threading.Lock()
+        self.stories = StoryStore()
+        self.started_at = datetime.now(UTC)
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=max(4, len(outlets) + 1))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
+        )
+        self.scheduler.add_listener(self._job_error, EVENT_JOB_ERROR)
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def run(self) -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_signal)
+        control = self._connect_until_up()
+        migrate.upgrade(control)
+        if not locks.try_lock(control, locks.DAEMON):
+            beat = requests.heartbeat(control)
+            who = f"pid {beat.pid} on {beat.host}" if beat else "another process"
+            control.close()
+            raise DaemonError(f"another kliping daemon ({who}) already schedules this database")
+        log.info(
+            "daemon started", extra={"fields": {"outlets": len(self.outlets), "pid": os.getpid()}}
+        )
+        self._recover(control)
+        self._schedule()
+        self.scheduler.start()
+        try:
+            self._serve(control)
+        finally:
+            self._shutdown()
+            try:
+                requests.clear_beat(control)
+                control.close()
+            except psycopg.Error:
+                pass
+        log.info("daemon stopped")
+        return 0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        self.stop.set()
+
+    def _connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10)
+
+    def _connect_until_up(self) -> psycopg.Connection:
+        """Connect, waiting with exponential backoff while Postgres is down (no crash loop)."""
+        delay = 1.0
+        while True:
+            try:
+                return self._connect()
+            except psycopg.OperationalError as exc:
+                if self.stop.is_set():
+                    raise DaemonError("stopped while waiting for the database") from exc
+                log.warning("database unavailable, retrying in %.0fs: %s", delay, str(exc).strip())
+                self.stop.wait(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+    def _recover(self, conn: psycopg.Connection) -> None:
+        """Runs a killed daemon left 'running' become abandoned; their outlets crawl first."""
+        again: list[str] = []
+        for key in self.outlets:
+            if not locks.try_outlet_lock(conn, key):
+                continue  # a crawl of it is alive somewhere: not ours to judge
+            again += runs.abandon_stale_runs(conn, [key])
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext('outlet:' || %s))",
+                         (locks.NAMESPACE, key))  # fmt: skip
+        orphans = requests.reclaim_orphans(conn)
+        if again or orphans:
+            log.warning("recovering: %s abandoned, %d requests re-queued", again or "none", orphans)
+        self._recrawl = set(again)
+
+    def _schedule(self) -> None:
+        now = datetime.now(UTC)
+        for key, outlet in self.outlets.items():
+            seconds = self.every or outlet.interval_minutes * 60.0
+            # Jitter keeps outlets from firing together; a tenth of the interval, at most 60 s.
+            jitter = min(60.0, seconds / 10)
+            # At start every outlet crawls soon, spread over up to 10 s.
+            first = now + timedelta(seconds=random.uniform(0, min(jitter, 10.0)))
+            if key in self._recrawl:
+                first = now
+            self.scheduler.add_job(
+                self.crawl,
+                IntervalTrigger(seconds=seconds, jitter=int(jitter) or None, timezone=UTC),
+                args=[key, "schedule", []],
+                id=key,
+                name=f"crawl {key}",
+                next_run_time=first,
+            )
+
+    def _serve(self, control: psycopg.Connection) -> None:
+        """Main loop: heartbeat, claim manual requests, sleep until NOTIFY or timeout."""
+        listener: psycopg.Connection | None = None
+        delay = 1.0
+        while not self.stop.is_set():
+            try:
+                if control.closed:
+                    control = self._reconnect_control()
+                if listener is None or listener.closed:
+                    listener = self._connect()
+                    listener.execute(f"LISTEN {requests.CHANNEL}")
+                self._claim(control)
+                requests.beat(control, self.started_at, self._next_runs())
+                for _ in listener.notifies(timeout=HEARTBEAT_SECONDS, stop_after=1):
+                    pass
+                delay = 1.0
+            except psycopg.OperationalError as exc:
+                log.warning(
+                    "database connection lost, retrying in %.0fs: %s", delay, str(exc).strip()
+                )
+                for conn in (control, listener):
+                    if conn is not None:
+                        conn.close()
+                self.stop.wait(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+        if listener is not None:
+            listener.close()
+
+    def _reconnect_control(self) -> psycopg.Connection:
+        control = self._connect_until_up()
+        if not locks.try_lock(control, locks.DAEMON):
+            self.stop.set()
+            raise DaemonError("lost the daemon lock to another daemon while reconnecting")
+        return control
+
+    def _claim(self, conn: psycopg.Connection) -> None:
+        with self.mutex:
+            busy = set(self.running)
+        claimed = requests.claim(conn, list(self.outlets), busy)
+        for outlet, ids in claimed.items():
+            log.info("manual trigger", extra={"fields": {"outlet": outlet, "requests": ids}})
+            self.scheduler.add_job(
+                self.crawl, DateTrigger(timezone=UTC), args=[outlet, "manual", ids],
+                id=f"manual:{outlet}:{ids[0]}",
+            )  # fmt: skip
+
+    def _next_runs(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for job in self.scheduler.get_jobs():
+            if job.id in self.outlets:
+                out[job.id] = job.next_run_time.isoformat() if job.next_run_time else None
+        with self.mutex:
+            for key in self.running:
+                out[f"{key}:running"] = "now"
+        return out
+
+    def _job_error(self, event: JobExecutionEvent) -> None:
+        log.error("job %s failed: %r", event.job_id, event.exception)
+
+    # -- one crawl -------------------------------------------------------------------------
+
+    def crawl(self, outlet: str, trigger: str, request_ids: list[int]) -> None:
+        with self.mutex:
+            if outlet in self.running or self.stop.is_set():
+                taken = False
+            else:
+                self.running[outlet] = None
+                taken = True
+        try:
+            with self._connect() as conn:
+                if not taken:
+                    requests.release(conn, request_ids)  # runs again after the current crawl
+                    return
+                # Requests waiting for this outlet are served by this very run.
+                request_ids = request_ids + requests.claim(conn, [outlet], set()).get(outlet, [])
+            code = self._run_child(outlet, trigger)
+            with self._connect() as conn:
+                run_id = self._last_run(conn, outlet)
+                if code == EXIT_BUSY:
+                    log.info("busy elsewhere: skipped", extra={"fields": {"outlet": outlet}})
+                    requests.release(conn, request_ids)
+                    return
+                requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)
+                with self.cluster_mutex:
+                    self.stories.cluster_pending(conn)
+        except psycopg.OperationalError as exc:
+            log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
+        finally:
+            if taken:
+                with self.mutex:
+                    self.running.pop(outlet, None)
+
+    def _run_child(self, outlet: str, trigger: str) -> int | None:
+        command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger,
+                   "--no-cluster"]  # fmt: skip
+        env = dict(os.environ, DATABASE_URL=self.conninfo)
+        started = time.monotonic()
+        with self.mutex:
+            if self.stop.is_set():
+                return None
+            child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+            self.running[outlet] = child
+        log.info(
+            "crawl started",
+            extra={"fields": {"outlet": outlet, "trigger": trigger, "pid": child.pid}},
+        )
+        try:
+            code = child.wait(timeout=self.crawl_timeout)
+        except subprocess.TimeoutExpired:
+            log.error("crawl exceeded %.0fs: stopping it", self.crawl_timeout,
+                      extra={"fields": {"outlet": outlet}})  # fmt: skip
+            self._terminate(child)
+            with self._connect() as conn:
+                # The child held the outlet lock; it is dead now, so its run is ours to close.
+                for _ in runs.abandon_stale_runs(conn, [outlet]):
+                    pass
+                conn.execute(
+                    "UPDATE crawl_runs SET status = 'failed', error = %s WHERE id = %s",
+                    (f"timed out after {self.crawl_timeout:.0f}s", self._last_run(conn, outlet)),
+                )
+            return None
+        log.info("crawl ended", extra={"fields": {"outlet": outlet, "exit": code,
+                 "seconds": round(time.monotonic() - started, 1)}})  # fmt: skip
+        return code
+
+    @staticmethod
+    def _last_run(conn: psycopg.Connection, outlet: str) -> int | None:
+        row = conn.execute("SELECT max(id) FROM crawl_runs WHERE outlet = %s", (outlet,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _terminate(child: subprocess.Popen[bytes]) -> None:
+        child.terminate()  # Scrapy stops gracefully on SIGTERM and records the run
+        try:
+            child.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+    def _shutdown(self) -> None:
+        self.stop.set()
+        self.scheduler.pause()
+        with self.mutex:
+            children = [c for c in self.running.values() if c is not None]
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        self.scheduler.shutdown(wait=True)
+        self._close_dead_runs([c for c in children])
+
+    def _close_dead_runs(self, children: list[subprocess.Popen[bytes]]) -> None:
+        """A child killed before it could record its end leaves its run 'running': close it."""
+        if not children:
+            return
+        try:
+            with self._connect() as conn:
+                for key in self.outlets:
+                    if locks.try_outlet_lock(conn, key):
+                        runs.abandon_stale_runs(conn, [key])
+        except psycopg.OperationalError:
+            pass  # the next start marks them
