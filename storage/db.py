@@ -37,7 +37,11 @@ def describe(settings: Settings) -> str:
 def connect(conninfo: str, *, upgrade: bool = True) -> psycopg.Connection:
     conn = psycopg.connect(conninfo, autocommit=True)
     if upgrade:
-        migrate.upgrade(conn)
+        try:
+            migrate.upgrade(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 

@@ -57,7 +57,8 @@ def _wib(when: datetime | None) -> str:
 
 
 def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when else None
+    # In WIB, like the text output: the same instant whatever the server's TimeZone.
+    return when.astimezone(WIB).isoformat() if when else None
 
 
 def story_json(story: StoryRow, members: list[MemberRow] | None = None) -> dict[str, Any]:
