@@ -50,46 +50,45 @@ class StoryStore:
         self.engine = Clusterer()
         self.story_ids: dict[str, int] = {}  # engine label -> stories.id
         self.watermark: datetime | None = None  # story_members.added_at seen so far
+        self.replayed_since: datetime | None = None  # oldest article time replayed
 
     def cluster_pending(self, conn: psycopg.Connection) -> int:
         """Assign every article that has no story yet; return how many were assigned."""
         conn.autocommit = True
         locks.lock(conn, locks.CLUSTERER)
         try:
-            self._catch_up(conn)
             rows = conn.execute(
                 _ARTICLE + " LEFT JOIN story_members m ON m.article_id = a.id"
                 " WHERE m.article_id IS NULL ORDER BY a.id"
             ).fetchall()
+            if not rows:
+                return 0
+            # The stories these articles may join: those active within WINDOW before the
+            # oldest of them (a backfill of 2021 needs 2021's stories, not this week's).
+            self._catch_up(conn, min(r[7] for r in rows) - self.window)
             docs = [_doc(r) for r in rows]
             touched: set[int] = set()
             with conn.transaction():
                 for i in replay_order(docs):
                     touched.add(self._assign(conn, docs[i]))
                 self._refresh(conn, touched)
-            newest = max((r[7] for r in rows), default=None)
-            if newest is not None:
-                self.engine.forget_before(newest - self.window)
+            self.engine.forget_before(max(r[7] for r in rows) - self.window)
             self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
-            if docs:
-                log.info("clustered %d articles into %d stories", len(docs), len(touched))
+            log.info("clustered %d articles into %d stories", len(docs), len(touched))
             return len(docs)
         finally:
             locks.unlock(conn, locks.CLUSTERER)
 
-    def _catch_up(self, conn: psycopg.Connection) -> None:
-        """Replay memberships written since the last look (all recent ones at start-up)."""
-        if self.watermark is None:
-            newest = conn.execute(
-                "SELECT max(coalesce(published, fetched_at)) FROM articles"
-            ).fetchone()
-            since = (newest[0] - self.window) if newest and newest[0] else None
+    def _catch_up(self, conn: psycopg.Connection, since: datetime) -> None:
+        """Replay the clustered articles the engine has not seen: at start-up (or when older
+        articles arrive) all those from ``since`` on, later the memberships written since."""
+        if self.watermark is None or self.replayed_since is None or since < self.replayed_since:
             rows = conn.execute(
                 _ARTICLE + " JOIN story_members m ON m.article_id = a.id"
-                " WHERE %s::timestamptz IS NULL OR coalesce(a.published, a.fetched_at) >= %s"
-                " ORDER BY a.id",
-                (since, since),
+                " WHERE coalesce(a.published, a.fetched_at) >= %s ORDER BY a.id",
+                (since,),
             ).fetchall()
+            self.replayed_since = since
         else:
             rows = conn.execute(
                 _ARTICLE + " JOIN story_members m ON m.article_id = a.id"

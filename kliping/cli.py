@@ -141,8 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("--input", required=True, metavar="FILE.jsonl", help="'-' for stdin")
 
-    db = command("db", _lazy("kliping.commands.db", "run"), "the database: upgrade, status, stop")
-    db.add_argument("action", choices=["upgrade", "status", "stop"])
+    db = command(
+        "db",
+        _lazy("kliping.commands.db", "run"),
+        "the database: upgrade (migrations), status, stop (the embedded server), recluster "
+        "(forget and rebuild the stories of articles in --since/--until)",
+    )
+    db.add_argument("action", choices=["upgrade", "status", "stop", "recluster"])
+    db.add_argument("--since", help="recluster: from DATE (YYYY-MM-DD, WIB)")
+    db.add_argument("--until", help="recluster: up to DATE inclusive")
     return parser
 
 

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from kliping.storage import db, migrate
 from kliping.storage.embedded import EmbeddedPostgres
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def _recluster(conninfo: str, since: str | None, until: str | None) -> int:
+    from kliping.cli import CommandError
+    from kliping.dedup.store import recluster
+
+    if not since:
+        raise CommandError("recluster needs --since DATE")
+    try:
+        start = datetime.combine(date.fromisoformat(since), time.min, WIB)
+        end = datetime.combine(date.fromisoformat(until), time.max, WIB) if until else None
+    except ValueError:
+        raise CommandError("--since/--until: expected dates as YYYY-MM-DD") from None
+    with db.connect(conninfo) as conn:
+        count = recluster(conn, start, end)
+    print(f"reclustered {count} articles")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     conninfo = db.database_url(settings)
     print(f"database: {db.describe(settings)}")
+    if args.action == "recluster":
+        return _recluster(conninfo, args.since, args.until)
     with db.connect(conninfo, upgrade=False) as conn:
         if args.action == "upgrade":
             done = migrate.upgrade(conn)
