@@ -20,9 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
-
 from kliping.sample_site.server import SampleSite, serve
+from kliping.storage import db
 from kliping.storage.embedded import EmbeddedPostgres
 
 
@@ -55,7 +54,7 @@ def main() -> None:
             )
             samples: list[tuple[int, int]] = []
             started = time.monotonic()
-            with psycopg.connect(conninfo, autocommit=True) as conn:
+            with db.connect(conninfo) as conn:  # migrates, so the first query cannot race
                 done = 0
                 while done < args.crawls:
                     time.sleep(0.5)
