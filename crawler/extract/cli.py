@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from .core import extract
 from .document import decode
 from .errors import ExtractionError
 from .model import Extracted
-from .pages import page_links, stitch
+from .pages import page_links, single_page_url, stitch
 from .rules import DEFAULT_RULES, ExtractRules
 
 USER_AGENT = "kliping/0.1 (+https://github.com/kliping)"
@@ -20,12 +21,25 @@ TIMEOUT = 20  # seconds; Indonesian outlets behind CDNs answer in 1-3 s, 20 s me
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
 
 
-def cli_extract(target: str, url: str | None = None) -> dict[str, Any]:
-    """A file is one page (pages=1); an http(s) URL is fetched with its other pages."""
+def cli_extract(
+    target: str, url: str | None = None, rules: ExtractRules | None = None
+) -> dict[str, Any]:
+    """A file is one page (pages=1); an http(s) URL is fetched with its other pages.
+
+    ``rules`` are the outlet's (the caller finds the outlet by the URL); default rules else.
+    """
+    rules = rules or DEFAULT_RULES
     if re.match(r"^https?://", target, re.I):
-        return fetch_article(target, DEFAULT_RULES).to_json()
+        single = single_page_url(target, rules)
+        if single:
+            try:
+                article = fetch_article(single, rules)
+                return replace(article, url=target).to_json()
+            except ExtractionError:
+                pass  # no one-page view after all: follow the pages
+        return fetch_article(target, rules).to_json()
     data = Path(target).read_bytes()
-    return extract(data, url, DEFAULT_RULES).to_json()
+    return extract(data, url, rules).to_json()
 
 
 def fetch_article(url: str, rules: ExtractRules, max_pages: int = 20) -> Extracted:

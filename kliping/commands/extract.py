@@ -6,13 +6,25 @@ import argparse
 import json
 
 from kliping.cli import CommandError
+from kliping.commands.outlets import load
 
 
 def run(args: argparse.Namespace) -> int:
-    from kliping.crawler.extract import ExtractionError, cli_extract
+    from kliping.crawler.extract import ExtractionError, ExtractRules, cli_extract
 
+    rules = None
+    page_url = args.url or (args.target if "://" in args.target else None)
+    if page_url:
+        # The outlet's own rules (title suffixes, pruned blocks, one-page view) when the URL
+        # belongs to a registry outlet; the shared Indonesian rules otherwise.
+        outlets = [o for o in load(args).values() if o.owns(page_url)]
+        owner = next((o for o in outlets if o.is_article(page_url)), None) or next(
+            iter(outlets), None
+        )
+        if owner is not None:
+            rules = ExtractRules.from_mapping(owner.extract)
     try:
-        result = cli_extract(args.target, args.url)
+        result = cli_extract(args.target, args.url, rules)
     except ExtractionError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:
