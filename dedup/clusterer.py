@@ -6,11 +6,10 @@ daemon rebuilds it by replaying stored articles in their stored order.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from kliping.dedup.features import Idf, extract, vectorise
+from kliping.dedup.features import Idf, extract
 from kliping.dedup.fingerprint import (
     Sketch,
     content_hash_words,
@@ -18,9 +17,9 @@ from kliping.dedup.fingerprint import (
     resemblance,
     sketch,
 )
-from kliping.dedup.idf_reference import load_reference
-from kliping.dedup.index import CopyIndex, StoryIndex
+from kliping.dedup.index import CopyIndex
 from kliping.dedup.params import Params
+from kliping.dedup.stories import Stories
 from kliping.dedup.text import clean_body, clean_title, normalise_url
 
 
@@ -43,16 +42,6 @@ class Assignment:
 
 
 @dataclass(slots=True)
-class _Story:
-    label: str
-    centroid: dict[str, float] = field(default_factory=dict)
-    norm2: float = 0.0
-    first: datetime | None = None
-    last: datetime | None = None
-    members: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class _Rec:
     assignment: Assignment
     story: int
@@ -67,28 +56,44 @@ def _aware(t: datetime | None) -> datetime | None:
 
 
 class Clusterer:
+    """Online copy detection and story assignment (see the module docstring)."""
+
     def __init__(self, params: Params | None = None) -> None:
         self.params = params or Params()
-        ref, ref_docs = load_reference()
-        self._idf = Idf(self.params, ref, ref_docs)
-        self._stories: dict[int, _Story] = {}
+        self._idf = Idf()
+        self._stories = Stories(self.params)
         self._recs: dict[int, _Rec] = {}
         self._by_id: dict[str, int] = {}
         self._by_hash: dict[str, int] = {}
         self._by_title: dict[str, int] = {}
         self._by_url: dict[str, int] = {}
-        self._story_index = StoryIndex(self.params.posting_cap)
         self._copy_index = CopyIndex()
+        self._merges: list[tuple[str, str]] = []
         self._next = 0
         self._clock: datetime | None = None
 
     def __len__(self) -> int:
         return len(self._recs)
 
+    def story_of(self, doc_id: str) -> str | None:
+        """The current label of the story holding ``doc_id`` (it changes only by a merge)."""
+        n = self._by_id.get(doc_id)
+        return None if n is None else self._stories[self._recs[n].story].label
+
+    def drain_merges(self) -> list[tuple[str, str]]:
+        """Story merges since the last call, as (absorbed label, surviving label), in order.
+
+        A store applies them by moving the absorbed story's members to the surviving one.
+        """
+        out, self._merges = self._merges, []
+        return out
+
     def add(self, doc: Doc) -> Assignment:
+        """Assign ``doc``; adding a known id again returns its assignment (current story label)."""
         known = self._by_id.get(doc.id)
         if known is not None:
-            return self._recs[known].assignment
+            a = self._recs[known].assignment
+            return replace(a, story=self._stories[self._recs[known].story].label)
         p = self.params
         n = self._next
         self._next += 1
@@ -99,40 +104,41 @@ class Clusterer:
 
         title = clean_title(doc.title)
         cleaned = clean_body(doc.text, title)
-        words = normalised_words(cleaned.body)
+        words = normalised_words(cleaned.body, True)
         chash = content_hash_words(words) if words else None
         tkey = " ".join(normalised_words(title)) if not words and title else None
         ukey = normalise_url(doc.url)
         sk = sketch(words) if len(words) >= 3 else None
 
         dup, score = self._find_copy(chash, tkey, cleaned.source_url, sk)
-        terms = extract(title, doc.text, p, cleaned)
         if dup is not None:
             root = self._recs[dup].root
-            story = self._recs[root].story
-            a = Assignment(
-                doc.id, self._stories[story].label, self._recs[root].assignment.id, score
-            )
+            story = self._stories.resolve(self._recs[root].story)
+            assert story is not None  # a live copy's original is in a live story
+            self._stories.join(story, n, None, when)
+            # A copy takes the label its original was given, even if that story has since been
+            # merged: a store that has not applied the merge keeps copy and original together.
+            first = self._recs[root].assignment
+            a = Assignment(doc.id, first.story, first.id, score)
         else:
             root = n
-            vec = vectorise(terms, self._idf)
-            story, score = self._best_story(vec, when)
-            if story is None:
-                story = n
-                self._stories[story] = _Story(label=doc.id)
-                score = 0.0
-            if p.story_df:
-                cen = self._stories[story].centroid
-                self._idf.add([t for t in terms.counts if t not in cen], story == n)
+            terms = extract(title, doc.text, p, cleaned)
+            vec = self._idf.vector(terms.counts, p.vector_terms)
+            scored = self._stories.scored(vec, when)
+            short = len(words) < p.short_words
+            threshold = p.short_threshold if short else p.threshold
+            if scored and scored[0][1] >= threshold:
+                story, score = scored[0]
+                known_terms = self._stories[story].centroid
+                self._idf.add([t for t in terms.counts if t not in known_terms], False)
             else:
+                story, score = n, 0.0
+                self._stories.create(n, doc.id)
                 self._idf.add(terms.counts, True)
-            self._join(story, vec)
+            self._stories.join(story, n, vec, when)
+            merge = p.short_merge_threshold if short else p.merge_threshold
+            self._merges.extend(self._stories.merge_close(story, scored[1:], threshold, merge))
             a = Assignment(doc.id, self._stories[story].label, None, score)
-        st = self._stories[story]
-        st.members.append(n)
-        if when is not None:
-            st.first = when if st.first is None or when < st.first else st.first
-            st.last = when if st.last is None or when > st.last else st.last
 
         self._recs[n] = _Rec(a, story, root, sk, (chash, tkey, ukey))
         self._by_id[doc.id] = n
@@ -148,9 +154,6 @@ class Clusterer:
 
     def _alive_doc(self, n: int) -> bool:
         return n in self._recs
-
-    def _alive_story(self, s: int) -> bool:
-        return s in self._stories
 
     def _find_copy(
         self, chash: str | None, tkey: str | None, src: str | None, sk: Sketch | None
@@ -178,72 +181,16 @@ class Clusterer:
                     best, best_score = cand, s
         return best, best_score
 
-    def _best_story(self, vec: dict[str, float], when: datetime | None) -> tuple[int | None, float]:
-        p = self.params
-        if not vec:
-            return None, 0.0
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))
-        cands = self._story_index.candidates(top[: p.query_terms], p.candidates, self._alive_story)
-        best, best_score = None, 0.0
-        for s in cands:
-            st = self._stories[s]
-            factor = self._time_factor(st, when)
-            if factor <= 0.0 or st.norm2 <= 0.0:
-                continue
-            c = st.centroid
-            dot = sum(w * c.get(t, 0.0) for t, w in vec.items())
-            score = dot / math.sqrt(st.norm2) * factor
-            if score > best_score or (score == best_score and best is not None and s > best):
-                best, best_score = s, score
-        if best is None or best_score < p.threshold:
-            return None, best_score
-        return best, best_score
-
-    def _time_factor(self, st: _Story, when: datetime | None) -> float:
-        if when is None or st.first is None or st.last is None:
-            return 1.0
-        p = self.params
-        gap_h = max(0.0, (st.first - when).total_seconds(), (when - st.last).total_seconds()) / 3600
-        if gap_h > p.time_window_hours:
-            return 0.0
-        return 0.5 ** (max(0.0, gap_h - p.time_grace_hours) / p.time_half_life_hours)
-
-    def _join(self, story: int, vec: dict[str, float]) -> None:
-        p = self.params
-        st = self._stories[story]
-        c = st.centroid
-        norm2 = st.norm2
-        for t, w in vec.items():
-            old = c.get(t, 0.0)
-            new = old + w
-            c[t] = new
-            norm2 += new * new - old * old
-        if len(c) > 2 * p.centroid_terms:
-            # Keep the heaviest terms: a long-running story must not grow without bound.
-            kept = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: p.centroid_terms]
-            st.centroid = c = dict(kept)
-            norm2 = sum(v * v for v in c.values())
-        st.norm2 = norm2
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: p.index_terms]
-        self._story_index.add(story, (t for t, _ in top), self._alive_story)
-
     def forget_before(self, t: datetime) -> None:
         """Drop stories whose last article is older than ``t`` (their ids are forgotten too)."""
-        old = [s for s, st in self._stories.items() if st.last is not None and st.last < t]
-        for s in old:
-            st = self._stories.pop(s)
+        for st in self._stories.forget_before(_aware(t)):  # type: ignore[arg-type]
             for n in st.members:
                 rec = self._recs.pop(n)
                 del self._by_id[rec.assignment.id]
                 chash, tkey, ukey = rec.keys
-                for table, key in (
-                    (self._by_hash, chash),
-                    (self._by_title, tkey),
-                    (self._by_url, ukey),
-                ):
+                tables = ((self._by_hash, chash), (self._by_title, tkey), (self._by_url, ukey))
+                for table, key in tables:
                     if key is not None and table.get(key) in (n, rec.root):
                         del table[key]
                 if rec.sketch is not None:
                     self._copy_index.remove(n, rec.sketch.keys())
-        if old:
-            self._story_index.compact(self._alive_story)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
@@ -30,9 +29,12 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dt
 _NORM_WORD = re.compile(r"[^\W_]+")
 
 
-def normalised_words(text: str) -> list[str]:
-    """Lower-case words of a cleaned body: the unit of exact and near-copy comparison."""
-    return _NORM_WORD.findall(normalise_unicode(text).lower())
+def normalised_words(text: str, normalised: bool = False) -> list[str]:
+    """Lower-case words of a cleaned body: the unit of exact and near-copy comparison.
+
+    ``normalised``: the text already went through ``clean_body`` (NFKC done).
+    """
+    return _NORM_WORD.findall((text if normalised else normalise_unicode(text)).lower())
 
 
 def content_hash(text: str) -> str:
@@ -41,7 +43,7 @@ def content_hash(text: str) -> str:
     Datelines, furniture lines and the syndication footer are removed first, so a Tribun regional
     copy with another dateline still hashes equal.
     """
-    return content_hash_words(normalised_words(clean_body(text).body))
+    return content_hash_words(normalised_words(clean_body(text).body, True))
 
 
 def content_hash_words(words: list[str]) -> str:
@@ -49,16 +51,26 @@ def content_hash_words(words: list[str]) -> str:
     return blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
 
 
-@lru_cache(maxsize=300_000)
+# Stable per-word hashes, cached (a plain dict: lru_cache's bookkeeping cost more than crc32).
+_WORD_HASH: dict[str, int] = {}
+_WORD_HASH_MAX = 400_000
+
+
 def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode()) | (len(word) << 32)
+    h = _WORD_HASH.get(word)
+    if h is None:
+        if len(_WORD_HASH) >= _WORD_HASH_MAX:
+            _WORD_HASH.clear()
+        h = _WORD_HASH[word] = zlib.crc32(word.encode()) | (len(word) << 32)
+    return h
 
 
 def shingle_hashes(words: list[str]) -> np.ndarray:
     """Unique 64-bit hashes of the word 3-shingles (fewer words: one shingle of all of them)."""
     if not words:
         return np.empty(0, dtype=np.uint64)
-    h = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    cache = _WORD_HASH
+    h = np.array([cache.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
     if len(words) < SHINGLE:
         mixed = np.bitwise_xor.reduce(h * _MIX[: len(words)]).reshape(1)
     else:
@@ -108,7 +120,7 @@ def fingerprint(text: str) -> int:
     Near copies differ in few bits: compare with ``hamming(a, b)``; <= 3 of 64 bits is a copy on
     our data (same-event rewrites sit at 20+). Empty text gives 0.
     """
-    hashes = shingle_hashes(normalised_words(clean_body(text).body))
+    hashes = shingle_hashes(normalised_words(clean_body(text).body, True))
     if hashes.size == 0:
         return 0
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")

@@ -43,9 +43,12 @@ class StoryIndex:
                 post[t] = array("q", keep)
 
     def candidates(
-        self, query: list[tuple[str, float]], k: int, alive: Callable[[int], bool]
+        self, query: list[tuple[str, float]], k: int, resolve: Callable[[int], int | None]
     ) -> list[int]:
-        """The k live stories sharing the most query weight (ties: the newer story first)."""
+        """The k live stories sharing the most query weight (ties: the newer story first).
+
+        ``resolve`` maps an indexed id to the live story it now belongs to (merges) or None.
+        """
         ids: list[np.ndarray] = []
         weights: list[float] = []
         lengths: list[int] = []
@@ -62,14 +65,13 @@ class StoryIndex:
         sums = np.bincount(inv, weights=np.repeat(np.asarray(weights), lengths))
         # Sort by score, then by id descending (newer first); stable and deterministic.
         order = np.lexsort((-uniq, -sums))
-        out: list[int] = []
-        for i in order:
-            s = int(uniq[i])
-            if alive(s):
-                out.append(s)
-                if len(out) == k:
-                    break
-        return out
+        # Merged stories are indexed under several ids: add up their weight over a wider head.
+        total: dict[int, float] = {}
+        for i in order[: 4 * k].tolist():
+            s = resolve(int(uniq[i]))
+            if s is not None:
+                total[s] = total.get(s, 0.0) + float(sums[i])
+        return sorted(total, key=lambda s: (-total[s], -s))[:k]
 
     def compact(self, alive: Callable[[int], bool]) -> None:
         """Drop dead stories from every posting (after a large ``forget``)."""

@@ -51,9 +51,9 @@ def cluster_jsonl(
     """Cluster JSON lines; yield ``{"id", "story", "duplicate_of"}`` per article in input order."""
     docs = [parse_doc(json.loads(line)) for line in lines if line.strip()]
     engine = Clusterer(params)
-    out: dict[int, dict[str, str | None]] = {}
+    dup: dict[int, str | None] = {}
     for i in replay_order(docs):
-        a = engine.add(docs[i])
-        out[i] = {"id": a.id, "story": a.story, "duplicate_of": a.duplicate_of}
-    for i in range(len(docs)):
-        yield out[i]
+        dup[i] = engine.add(docs[i]).duplicate_of
+    # Labels are read at the end: a story merged after an article joined it has a new label.
+    for i, d in enumerate(docs):
+        yield {"id": d.id, "story": engine.story_of(d.id), "duplicate_of": dup[i]}

@@ -23,10 +23,11 @@ class Params:
     title_weight: float = 3.0
     lead_weight: float = 1.0
     name_boost: float = 2.0
-    bigram_weight: float = 0.0
-    reference_weight: float = 1.0
-    # Count document frequency per story (a term's number of stories) instead of per document.
-    story_df: bool = True
+    # Character n-grams of headline words, for articles without a body (0: off).
+    char_ngram: int = 4
+    char_weight: float = 1.0
+    # Terms kept per article vector (heaviest first); the tail is words said once, low IDF.
+    vector_terms: int = 60
 
     # --- story candidates and scoring -----------------------------------------------------------
     # Terms of the new document (highest TF-IDF first) looked up in the inverted index.
@@ -34,14 +35,21 @@ class Params:
     # Terms per document entered into the index for its story.
     index_terms: int = 24
     # Candidate stories scored exactly (cosine with the centroid).
-    candidates: int = 12
+    candidates: int = 8
     # Postings kept per term (most recent stories); longer lists belong to words too common to
     # find a story by, and scanning them would make ``add`` slow down as the engine fills.
     posting_cap: int = 400
     # Centroid terms kept per story (largest weights).
     centroid_terms: int = 400
     # Join the best story when its score reaches this.
-    threshold: float = 0.3
+    threshold: float = 0.35
+    # Merge two stories an article bridges when their centroids' cosine reaches this (None: never).
+    merge_threshold: float | None = 0.3
+    # Headline-only articles (body under ``short_words`` words) have far sparser vectors, so their
+    # cosines run lower: they get their own thresholds.
+    short_words: int = 40
+    short_threshold: float = 0.2
+    short_merge_threshold: float | None = 0.2
 
     # --- time ------------------------------------------------------------------------------------
     # No penalty while the article is within this many hours of the story's time span.

@@ -1,0 +1,178 @@
+"""Stories as TF-IDF centroids: candidate lookup, scoring with time decay, joining and merging.
+
+A story is known by an int (the engine's number of its first article) and labelled by that
+article's id. When an article is close to two stories that are close to each other, the younger
+story is merged into the older one (``Params.merge_threshold``): online clustering otherwise keeps
+the fragments it opened before it had seen enough of a story. Merged ids stay valid through
+``resolve`` (union-find), so index postings never need rewriting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kliping.dedup.index import StoryIndex
+from kliping.dedup.params import Params
+
+
+@dataclass(slots=True)
+class Story:
+    label: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+    members: list[int] = field(default_factory=list)
+
+    def cosine(self, vec: dict[str, float]) -> float:
+        return _cos(vec, self.centroid, self.norm2)
+
+
+def _cos(vec: dict[str, float], c: dict[str, float], norm2: float) -> float:
+    if norm2 <= 0.0:
+        return 0.0
+    return sum(w * c.get(t, 0.0) for t, w in vec.items()) / math.sqrt(norm2)
+
+
+def _add_into(c: dict[str, float], norm2: float, vec: dict[str, float]) -> float:
+    for t, w in vec.items():
+        old = c.get(t, 0.0)
+        new = old + w
+        c[t] = new
+        norm2 += new * new - old * old
+    return norm2
+
+
+class Stories:
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self._live: dict[int, Story] = {}
+        self._alias: dict[int, int] = {}  # merged story -> the story it went into
+        self._index = StoryIndex(params.posting_cap)
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def __getitem__(self, s: int) -> Story:
+        return self._live[self.resolve(s)]  # type: ignore[index]
+
+    def resolve(self, s: int) -> int | None:
+        """The live story ``s`` is now part of, or None if it was forgotten."""
+        seen = []
+        while s in self._alias:
+            seen.append(s)
+            s = self._alias[s]
+        for x in seen[:-1]:  # path compression keeps chains short
+            self._alias[x] = s
+        return s if s in self._live else None
+
+    def _alive(self, s: int) -> bool:
+        return self.resolve(s) is not None
+
+    def create(self, s: int, label: str) -> Story:
+        st = self._live[s] = Story(label=label)
+        return st
+
+    def scored(self, vec: dict[str, float], when: datetime | None) -> list[tuple[int, float]]:
+        """Candidate stories (from the index) with their time-decayed cosine, best first."""
+        p = self.params
+        if not vec:
+            return []
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: p.query_terms]
+        out = []
+        for s in self._index.candidates(top, p.candidates, self.resolve):
+            st = self._live[s]
+            factor = self.time_factor(st, when)
+            if factor > 0.0:
+                out.append((s, st.cosine(vec) * factor))
+        # Ties go to the older story (smaller number): deterministic and stable under replay.
+        out.sort(key=lambda x: (-x[1], x[0]))
+        return out
+
+    def time_factor(self, st: Story, when: datetime | None) -> float:
+        """1 within the grace period of the story's time span, then halving per half-life."""
+        if when is None or st.first is None or st.last is None:
+            return 1.0
+        p = self.params
+        gap = max((st.first - when).total_seconds(), (when - st.last).total_seconds(), 0.0) / 3600
+        if gap > p.time_window_hours:
+            return 0.0
+        return 0.5 ** (max(0.0, gap - p.time_grace_hours) / p.time_half_life_hours)
+
+    def join(self, s: int, n: int, vec: dict[str, float] | None, when: datetime | None) -> None:
+        """Add article ``n`` to story ``s``; ``vec`` None for a copy (it adds no new wording)."""
+        st = self._live[s]
+        st.members.append(n)
+        if when is not None:
+            st.first = when if st.first is None or when < st.first else st.first
+            st.last = when if st.last is None or when > st.last else st.last
+        if not vec:
+            return
+        self._add_vector(st, vec)
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.index_terms]
+        self._index.add(s, (t for t, _ in top), self._alive)
+
+    def _add_vector(self, st: Story, vec: dict[str, float]) -> None:
+        p = self.params
+        c = st.centroid
+        norm2 = _add_into(c, st.norm2, vec)
+        if len(c) > 2 * p.centroid_terms:
+            # Keep the heaviest terms: a long-running story must not grow without bound.
+            kept = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: p.centroid_terms]
+            st.centroid = c = dict(kept)
+            norm2 = sum(v * v for v in c.values())
+        st.norm2 = norm2
+
+    def merge_close(
+        self, s: int, scored: list[tuple[int, float]], threshold: float, merge: float | None
+    ) -> list[tuple[str, str]]:
+        """Merge into one the stories the new article of ``s`` bridges; return (from, into) labels.
+
+        A candidate qualifies when the article scored above the join threshold with it too and
+        the two centroids are close (cosine >= ``merge``).
+        """
+        if merge is None:
+            return []
+        merged: list[tuple[str, str]] = []
+        for other, score in scored:
+            if score < threshold:
+                break
+            a, b = self.resolve(s), self.resolve(other)
+            if a is None or b is None or a == b:
+                continue
+            sa, sb = self._live[a], self._live[b]
+            if (
+                not sb.centroid
+                or self.time_factor(sa, sb.first) * self.time_factor(sa, sb.last) == 0
+            ):
+                continue
+            dot = sum(w * sa.centroid.get(t, 0.0) for t, w in sb.centroid.items())
+            if dot / math.sqrt(sa.norm2 * sb.norm2) < merge:
+                continue
+            keep, gone = (a, b) if a < b else (b, a)
+            merged.append((self._live[gone].label, self._live[keep].label))
+            self._absorb(keep, gone)
+        return merged
+
+    def _absorb(self, keep: int, gone: int) -> None:
+        sk, sg = self._live[keep], self._live.pop(gone)
+        self._alias[gone] = keep
+        self._add_vector(sk, sg.centroid)
+        sk.members.extend(sg.members)
+        for t in (sg.first, sg.last):
+            if t is not None:
+                sk.first = t if sk.first is None or t < sk.first else sk.first
+                sk.last = t if sk.last is None or t > sk.last else sk.last
+
+    def forget_before(self, t: datetime) -> list[Story]:
+        """Remove stories whose last article is older than ``t``; return them."""
+        old = [s for s, st in self._live.items() if st.last is not None and st.last < t]
+        gone = [self._live.pop(s) for s in old]
+        if gone:
+            self._alias = {
+                a: b for a, b in list(self._alias.items()) if self.resolve(b) is not None
+            }
+            self._index.compact(self._alive)
+        return gone
