@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from kliping.crawler.extract import Extracted
@@ -9,14 +15,36 @@ from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.storage import runs
 from kliping.storage.articles import ArticleRecord, Outcome, known_urls, upsert_article
 
+log = logging.getLogger(__name__)
+
+
+# A Postgres restart takes a few seconds; waiting 0.5+1+2+4+8 s rides it out instead of
+# dropping the articles extracted meanwhile.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+T = TypeVar("T")
+
+
+def _retrying(action: Callable[[], T]) -> T:
+    for delay in RETRY_DELAYS:
+        try:
+            return action()
+        except psycopg.OperationalError as exc:
+            log.warning("database unavailable, retrying in %.1fs: %s", delay, str(exc).strip())
+            time.sleep(delay)
+    return action()
+
 
 class CrawlStore:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
 
     def known_urls(self, urls: list[str]) -> set[str]:
-        with self.pool.connection() as conn:
-            return known_urls(conn, urls)
+        def query() -> set[str]:
+            with self.pool.connection() as conn:
+                return known_urls(conn, urls)
+
+        return _retrying(query)
 
     def save(
         self, outlet: str, url: str, aliases: list[str], article: Extracted, run_id: int
@@ -34,9 +62,17 @@ class CrawlStore:
             fingerprint=fingerprint(article.text),
             aliases=tuple(aliases),
         )
-        with self.pool.connection() as conn:
-            return upsert_article(conn, record, run_id)
+
+        def write() -> tuple[int, Outcome]:
+            with self.pool.connection() as conn:
+                return upsert_article(conn, record, run_id)
+
+        # Idempotent (an upsert by URL), so a retry after an unknown outcome cannot double it.
+        return _retrying(write)
 
     def record_failure(self, run_id: int, url: str, reason: str) -> None:
-        with self.pool.connection() as conn:
-            runs.record_failure(conn, run_id, url, reason)
+        try:
+            with self.pool.connection() as conn:
+                runs.record_failure(conn, run_id, url, reason)
+        except psycopg.OperationalError:
+            log.warning("could not record the failure of %s (database unavailable)", url)

@@ -48,6 +48,9 @@ def connect(conninfo: str, *, upgrade: bool = True) -> psycopg.Connection:
 def open_pool(conninfo: str, *, max_size: int = 4, upgrade: bool = True) -> ConnectionPool:
     if upgrade:
         connect(conninfo).close()
-    pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=False)
+    # check: a connection broken by a Postgres restart is replaced, not handed out.
+    pool = ConnectionPool(
+        conninfo, min_size=1, max_size=max_size, open=False, check=ConnectionPool.check_connection
+    )
     pool.open(wait=True, timeout=30)
     return pool

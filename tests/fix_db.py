@@ -24,24 +24,29 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """Conninfo of a server where the tests may create and drop databases."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        yield url
+def pg_embedded() -> Iterator[EmbeddedPostgres | None]:
+    """The throw-away embedded server, or None when TEST_DATABASE_URL names another one."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield None
         return
     # A folder the server's own user can traverse when the tests run as root (see embedded.py).
     home = Path(tempfile.mkdtemp(prefix="kliping-test-"))
     home.chmod(0o755)
     server = EmbeddedPostgres(home)
-    conninfo = server.ensure_running()
+    server.ensure_running()
     try:
-        yield conninfo
+        yield server
     finally:
         server.stop()
         data_dir = Path(server._state()["data_dir"])
         shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server(pg_embedded: EmbeddedPostgres | None) -> str:
+    """Conninfo of a server where the tests may create and drop databases."""
+    return pg_embedded.conninfo() if pg_embedded else os.environ["TEST_DATABASE_URL"]
 
 
 def _admin(conninfo: str) -> psycopg.Connection:

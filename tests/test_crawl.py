@@ -176,3 +176,36 @@ def test_nothing_fetched_exits_non_zero(kliping: Kliping, tmp_path) -> None:  # 
     done = Kliping(env).run("crawl")
     assert done.returncode == 1
     assert "nothing could be fetched" in done.stderr
+
+
+def test_postgres_restart_mid_crawl_loses_and_doubles_nothing(
+    kliping: Kliping,
+    site: SampleSite,
+    db_url: str,
+    pg_embedded,  # type: ignore[no-untyped-def]
+) -> None:
+    if pg_embedded is None:
+        import pytest
+
+        pytest.skip("restarts the test server: only with the embedded one")
+    slow = dict(kliping.env, KLIPING_DOWNLOAD_DELAY="0.3", KLIPING_CONCURRENCY_PER_DOMAIN="1")
+    child = Kliping(slow).start("crawl", "kompas", "tribunnews")
+    count = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and count < 3:
+        time.sleep(0.2)
+        with psycopg.connect(db_url) as conn:
+            count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]  # type: ignore[index]
+    pg_embedded.stop()
+    time.sleep(2)
+    pg_embedded.ensure_running()
+    _, stderr = child.communicate(timeout=180)
+    assert child.returncode == 0, stderr[-3000:]
+    assert "error connecting" in stderr or "database unavailable" in stderr  # it did notice
+    expected = {site.url(a) for a in site.corpus if a.outlet in ("kompas", "tribunnews")}
+    with psycopg.connect(db_url) as conn:
+        urls = [r[0] for r in conn.execute("SELECT url FROM articles")]
+        running = conn.execute("SELECT count(*) FROM crawl_runs WHERE status = 'running'")
+        assert running.fetchone() == (0,)
+    assert len(urls) == len(set(urls))
+    assert set(urls) == expected
