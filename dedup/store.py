@@ -69,8 +69,10 @@ class StoryStore:
             docs = [_doc(r) for r in rows]
             touched: set[int] = set()
             with conn.transaction():
+                self._apply_merges(conn, touched)  # those the replay found
                 for i in replay_order(docs):
                     touched.add(self._assign(conn, docs[i]))
+                    self._apply_merges(conn, touched)
                 self._refresh(conn, touched)
             self.engine.forget_before(max(r[7] for r in rows) - self.window)
             self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
@@ -99,16 +101,37 @@ class StoryStore:
             assignment = self.engine.add(_doc(row))
             self.story_ids.setdefault(assignment.story, int(row[6]))  # type: ignore[arg-type]
 
-    def _assign(self, conn: psycopg.Connection, doc: Doc) -> int:
-        assignment = self.engine.add(doc)
-        story_id = self.story_ids.get(assignment.story)
+    def _story_id(self, conn: psycopg.Connection, label: str) -> int:
+        story_id = self.story_ids.get(label)
         if story_id is None:
             row = conn.execute(
                 "INSERT INTO stories (label) VALUES (%s)"
                 " ON CONFLICT (label) DO UPDATE SET updated_at = now() RETURNING id",
-                (assignment.story,),
+                (label,),
             ).fetchone()
-            story_id = self.story_ids[assignment.story] = int(row[0])  # type: ignore[index]
+            story_id = self.story_ids[label] = int(row[0])  # type: ignore[index]
+        return story_id
+
+    def _apply_merges(self, conn: psycopg.Connection, touched: set[int]) -> None:
+        """The engine joined two stories (an article bridged them): so does the database."""
+        for absorbed, surviving in self.engine.drain_merges():
+            into = self._story_id(conn, surviving)
+            gone = self.story_ids.get(absorbed)
+            self.story_ids[absorbed] = into
+            if gone is None or gone == into:
+                continue
+            conn.execute("UPDATE story_members SET story_id = %s WHERE story_id = %s", (into, gone))
+            conn.execute("DELETE FROM stories WHERE id = %s", (gone,))
+            for label, story_id in self.story_ids.items():
+                if story_id == gone:
+                    self.story_ids[label] = into
+            touched.discard(gone)
+            touched.add(into)
+            log.info("merged story %d into %d", gone, into)
+
+    def _assign(self, conn: psycopg.Connection, doc: Doc) -> int:
+        assignment = self.engine.add(doc)
+        story_id = self._story_id(conn, assignment.story)
         conn.execute(
             "INSERT INTO story_members (article_id, story_id, duplicate_of, score)"
             " VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO NOTHING",

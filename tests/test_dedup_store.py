@@ -120,3 +120,31 @@ def test_recluster_rebuilds_a_window(conn: psycopg.Connection) -> None:
     assert len(groups(after)) == pytest.approx(len(groups(before)), abs=2)
     empty = conn.execute("SELECT count(*) FROM stories WHERE article_count = 0").fetchone()
     assert empty is not None and empty[0] == 0
+
+
+def _partition(labels: dict[int, object]) -> set[frozenset[int]]:
+    by: dict[object, set[int]] = {}
+    for article, label in labels.items():
+        by.setdefault(label, set()).add(article)
+    return {frozenset(g) for g in by.values()}
+
+
+def test_database_and_offline_command_give_the_same_stories(conn: psycopg.Connection) -> None:
+    import json
+
+    from kliping.dedup.offline import cluster_jsonl
+
+    ids = _store(conn, RECORDS)
+    cluster_pending(conn)
+    stored = {a: s for a, (s, _) in _membership(conn).items()}
+    rows = conn.execute(
+        "SELECT id, title, text, published, outlet, url FROM articles ORDER BY id"
+    ).fetchall()
+    lines = [
+        json.dumps({"id": str(r[0]), "title": r[1], "text": r[2],
+                    "published": r[3].isoformat(), "outlet": r[4], "url": r[5]})
+        for r in rows
+    ]  # fmt: skip
+    offline = {int(o["id"]): o["story"] for o in cluster_jsonl(lines)}
+    assert set(offline) == set(ids.values())
+    assert _partition(offline) == _partition(stored)
