@@ -4,17 +4,20 @@ Public API: ``Doc``, ``Assignment``, ``Params``, ``Clusterer``, ``fingerprint``,
 ``cluster_jsonl``. Everything else is internal.
 """
 
-from kliping.dedup.clusterer import Assignment, Clusterer, Doc
+from kliping.dedup.clusterer import Assignment, Clusterer
 from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.offline import cluster_jsonl
 from kliping.dedup.params import Params
+from kliping.dedup.prepare import Doc, Prepared, prepare
 
 __all__ = [
     "Assignment",
     "Clusterer",
     "Doc",
     "Params",
+    "Prepared",
     "cluster_jsonl",
     "content_hash",
     "fingerprint",
+    "prepare",
 ]

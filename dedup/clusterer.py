@@ -6,31 +6,21 @@ daemon rebuilds it by replaying stored articles in their stored order.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
+from itertools import islice
 
-from kliping.dedup.features import Idf, extract
-from kliping.dedup.fingerprint import (
-    Sketch,
-    content_hash_words,
-    normalised_words,
-    resemblance,
-    sketch,
-)
+from kliping.dedup.features import Idf
+from kliping.dedup.fingerprint import Sketch, resemblance
 from kliping.dedup.index import CopyIndex
 from kliping.dedup.params import Params
+from kliping.dedup.prepare import Doc, Prepared, aware, prepare, prepare_many
 from kliping.dedup.stories import Stories
-from kliping.dedup.text import clean_body, clean_title, normalise_url
 
-
-@dataclass(frozen=True)
-class Doc:
-    id: str
-    title: str
-    text: str
-    published: datetime | None
-    outlet: str | None = None
-    url: str | None = None
+__all__ = ["Assignment", "Clusterer", "Doc"]
 
 
 @dataclass(frozen=True)
@@ -48,11 +38,6 @@ class _Rec:
     root: int  # first document of the copy group (itself if original)
     sketch: Sketch | None
     keys: tuple[str | None, str | None, str | None]  # content hash, title key, url key
-
-
-def _aware(t: datetime | None) -> datetime | None:
-    """Naive times are taken as UTC, so naive and aware inputs can be compared."""
-    return t if t is None or t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 class Clusterer:
@@ -88,29 +73,53 @@ class Clusterer:
         out, self._merges = self._merges, []
         return out
 
-    def add(self, doc: Doc) -> Assignment:
-        """Assign ``doc``; adding a known id again returns its assignment (current story label)."""
+    def add_many(
+        self, docs: Iterable[Doc], workers: int = 1, chunk: int = 64
+    ) -> Iterator[Assignment]:
+        """``add`` each article in order, yielding assignments as they are made.
+
+        With ``workers`` > 1 the per-article stage (``prepare``: cleaning, shingles, terms) runs
+        in that many processes while this one assigns; the result is identical to ``add``.
+        """
+        if workers <= 1:
+            for d in docs:
+                yield self.add(d)
+            return
+        with ProcessPoolExecutor(workers) as pool:
+            pending: deque[tuple[list[Doc], Future[list[Prepared]]]] = deque()
+            for batch in _batches(docs, chunk):
+                pending.append((batch, pool.submit(prepare_many, (batch, self.params))))
+                while len(pending) > 2 * workers:  # bounded look-ahead
+                    yield from self._add_prepared(*pending.popleft())
+            while pending:
+                yield from self._add_prepared(*pending.popleft())
+
+    def _add_prepared(
+        self, batch: list[Doc], future: Future[list[Prepared]]
+    ) -> Iterator[Assignment]:
+        for d, pre in zip(batch, future.result(), strict=True):
+            yield self.add(d, pre)
+
+    def add(self, doc: Doc, prepared: Prepared | None = None) -> Assignment:
+        """Assign ``doc``; adding a known id again returns its assignment (current story label).
+
+        ``prepared``: ``prepare(doc, self.params)`` if already computed (e.g. in another process).
+        """
         known = self._by_id.get(doc.id)
         if known is not None:
             a = self._recs[known].assignment
             return replace(a, story=self._stories[self._recs[known].story].label)
         p = self.params
+        pre = prepared if prepared is not None else prepare(doc, p)
         n = self._next
         self._next += 1
-        published = _aware(doc.published)
+        published = pre.published
         when = published or self._clock
         if published and (self._clock is None or published > self._clock):
             self._clock = published
+        chash, tkey, ukey, sk = pre.content_hash, pre.title_key, pre.url_key, pre.sketch
 
-        title = clean_title(doc.title)
-        cleaned = clean_body(doc.text, title)
-        words = normalised_words(cleaned.body, True)
-        chash = content_hash_words(words) if words else None
-        tkey = " ".join(normalised_words(title)) if not words and title else None
-        ukey = normalise_url(doc.url)
-        sk = sketch(words) if len(words) >= 3 else None
-
-        dup, score = self._find_copy(chash, tkey, cleaned.source_url, sk)
+        dup, score = self._find_copy(chash, tkey, pre.source_url_key, sk)
         if dup is not None:
             root = self._recs[dup].root
             story = self._stories.resolve(self._recs[root].story)
@@ -122,10 +131,10 @@ class Clusterer:
             a = Assignment(doc.id, first.story, first.id, score)
         else:
             root = n
-            terms = extract(title, doc.text, p, cleaned)
+            terms = pre.terms
             vec = self._idf.vector(terms.counts, p.vector_terms)
             scored = self._stories.scored(vec, when)
-            short = len(words) < p.short_words
+            short = pre.words < p.short_words
             threshold = p.short_threshold if short else p.threshold
             if scored and scored[0][1] >= threshold:
                 story, score = scored[0]
@@ -164,7 +173,7 @@ class Clusterer:
         if tkey and tkey in self._by_title:
             return self._by_title[tkey], 1.0
         if src:
-            named = self._by_url.get(normalise_url(src) or "")
+            named = self._by_url.get(src)
             if named is not None:
                 return named, 1.0
         if sk is None or sk.size < p.copy_min_shingles:
@@ -183,7 +192,7 @@ class Clusterer:
 
     def forget_before(self, t: datetime) -> None:
         """Drop stories whose last article is older than ``t`` (their ids are forgotten too)."""
-        for st in self._stories.forget_before(_aware(t)):  # type: ignore[arg-type]
+        for st in self._stories.forget_before(aware(t)):  # type: ignore[arg-type]
             for n in st.members:
                 rec = self._recs.pop(n)
                 del self._by_id[rec.assignment.id]
@@ -194,3 +203,9 @@ class Clusterer:
                         del table[key]
                 if rec.sketch is not None:
                     self._copy_index.remove(n, rec.sketch.keys())
+
+
+def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -130,17 +130,31 @@ class Idf:
             df[t] = df.get(t, 0) + 1
 
     def vector(self, counts: dict[str, float], limit: int) -> dict[str, float]:
-        """L2-normalised sublinear TF-IDF vector of weighted counts (its ``limit`` heaviest)."""
+        """L2-normalised sublinear TF-IDF vector of weighted counts (its ``limit`` heaviest),
+        in order, heaviest first."""
         get = self._df.get
+        logs = _LOG1
         log = math.log
-        n1 = self._n + 1.0
-        vec = {
-            t: (1.0 + log(c) if c >= 1.0 else c) * (log(n1 / (get(t, 0) + 1.0)) + 1.0)
-            for t, c in counts.items()
-        }
+        top = log(self._n + 1.0) + 1.0
+        vec = {}
+        for t, c in counts.items():
+            df = get(t, 0)
+            idf = top - (logs[df] if df < len(logs) else log(df + 1.0))
+            vec[t] = (1.0 + log(c) if c >= 1.0 else c) * idf
         if len(vec) > limit:
-            vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
-        norm = math.sqrt(sum(v * v for v in vec.values()))
+            # Keep the heaviest: everything at or above the limit-th weight (ties may add a few).
+            floor = sorted(vec.values())[-limit]
+            vec = {t: v for t, v in vec.items() if v >= floor}
+        norm = math.sqrt(math.fsum([v * v for v in vec.values()]))
         if norm == 0.0:
             return {}
-        return {t: v / norm for t, v in vec.items()}
+        # Heaviest first (ties by term): callers take the top terms by slicing.
+        return {t: v / norm for t, v in sorted(vec.items(), key=_heaviest)}
+
+
+def _heaviest(kv: tuple[str, float]) -> tuple[float, str]:
+    return -kv[1], kv[0]
+
+
+# ln(df + 1) for the small document frequencies that almost every term has.
+_LOG1 = [math.log(i + 1.0) for i in range(4096)]

@@ -55,12 +55,13 @@ class StoryIndex:
         for term, w in query:
             arr = self._post.get(term)
             if arr:
-                ids.append(np.frombuffer(arr, dtype=np.int64).copy())
+                ids.append(np.frombuffer(arr, dtype=np.int64))
                 weights.append(w)
                 lengths.append(len(arr))
         if not ids:
             return []
-        flat = np.concatenate(ids)
+        flat = np.concatenate(ids)  # copies: no view of a posting outlives this call
+        del ids
         uniq, inv = np.unique(flat, return_inverse=True)
         sums = np.bincount(inv, weights=np.repeat(np.asarray(weights), lengths))
         # Sort by score, then by id descending (newer first); stable and deterministic.

@@ -31,14 +31,14 @@ class Params:
 
     # --- story candidates and scoring -----------------------------------------------------------
     # Terms of the new document (highest TF-IDF first) looked up in the inverted index.
-    query_terms: int = 24
+    query_terms: int = 16
     # Terms per document entered into the index for its story.
     index_terms: int = 24
     # Candidate stories scored exactly (cosine with the centroid).
-    candidates: int = 8
+    candidates: int = 6
     # Postings kept per term (most recent stories); longer lists belong to words too common to
     # find a story by, and scanning them would make ``add`` slow down as the engine fills.
-    posting_cap: int = 400
+    posting_cap: int = 200
     # Centroid terms kept per story (largest weights).
     centroid_terms: int = 400
     # Join the best story when its score reaches this.

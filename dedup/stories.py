@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from kliping.dedup.index import StoryIndex
 from kliping.dedup.params import Params
@@ -33,7 +34,9 @@ class Story:
 def _cos(vec: dict[str, float], c: dict[str, float], norm2: float) -> float:
     if norm2 <= 0.0:
         return 0.0
-    return sum(w * c.get(t, 0.0) for t, w in vec.items()) / math.sqrt(norm2)
+    # Only shared terms contribute; the key intersection runs in C and is usually small.
+    # fsum is exactly rounded, so the (hash-seeded) order of the set cannot change the result.
+    return math.fsum([vec[t] * c[t] for t in vec.keys() & c.keys()]) / math.sqrt(norm2)
 
 
 def _add_into(c: dict[str, float], norm2: float, vec: dict[str, float]) -> float:
@@ -80,7 +83,7 @@ class Stories:
         p = self.params
         if not vec:
             return []
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: p.query_terms]
+        top = list(islice(vec.items(), p.query_terms))  # vectors come heaviest first
         out = []
         for s in self._index.candidates(top, p.candidates, self.resolve):
             st = self._live[s]
@@ -111,7 +114,7 @@ class Stories:
         if not vec:
             return
         self._add_vector(st, vec)
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.index_terms]
+        top = islice(vec.items(), self.params.index_terms)
         self._index.add(s, (t for t, _ in top), self._alive)
 
     def _add_vector(self, st: Story, vec: dict[str, float]) -> None:
@@ -148,8 +151,7 @@ class Stories:
                 or self.time_factor(sa, sb.first) * self.time_factor(sa, sb.last) == 0
             ):
                 continue
-            dot = sum(w * sa.centroid.get(t, 0.0) for t, w in sb.centroid.items())
-            if dot / math.sqrt(sa.norm2 * sb.norm2) < merge:
+            if _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) < merge:
                 continue
             keep, gone = (a, b) if a < b else (b, a)
             merged.append((self._live[gone].label, self._live[keep].label))

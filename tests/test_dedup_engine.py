@@ -87,3 +87,20 @@ def test_forget_before_drops_old_stories() -> None:
     assert len(eng) == 0
     a = eng.add(_doc("new", BODY, hours=48))
     assert a == Assignment("new", "new", None, 0.0)
+
+
+def test_add_many_with_workers_matches_add() -> None:
+    docs = [
+        _doc(
+            f"d{i}",
+            (BODY if i % 3 else "Banjir merendam rumah warga di Medan. " * 12) + f" {i}",
+            hours=i,
+        )
+        for i in range(40)
+    ]
+    one = [Clusterer().add(d) for d in docs[:1]]
+    eng = Clusterer()
+    seq = [eng.add(d) for d in docs]
+    par = list(Clusterer().add_many(docs, workers=2, chunk=7))
+    assert par == seq
+    assert one[0] == seq[0]
