@@ -29,8 +29,8 @@ class Terms:
     language: str  # "id" or "en"
 
 
-# A token with what precedes it: a sentence end before it means its capital says nothing.
-_TOKEN_CTX = re.compile(r"([.!?:\"“”‘’'(\n]\s*)?(\d+(?:[.,]\d+)+|[^\W_]+)")
+# Sentence (and quote/bracket) boundaries: a capital right after one says nothing about names.
+_SENTENCE = re.compile(r"[.!?:\"“”‘’'(\n]+")
 # Per surface word and language: (stem or "" for a stop word, capitalised, all capitals or a
 # number). Words repeat across articles, so this saves most of the per-token work; bounded.
 _INFO: dict[str, dict[str, tuple[str, bool, bool]]] = {"id": {}, "en": {}}
@@ -65,15 +65,15 @@ def _add_tokens(
     named = weight * boost
     cache = _INFO[lang]
     get = counts.get
-    for pre, tok in _TOKEN_CTX.findall(unglue(text)):
-        info = cache.get(tok) or _info(tok, lang)
-        key = info[0]
-        if not key:
-            continue
-        if info[2] or (info[1] and not pre):
-            counts[key] = get(key, 0.0) + named
-        else:
-            counts[key] = get(key, 0.0) + weight
+    findall = _TOKEN.findall
+    for sentence in _SENTENCE.split(unglue(text)):
+        initial = True
+        for tok in findall(sentence):
+            key, cap, strong = cache.get(tok) or _info(tok, lang)
+            if key:
+                named_here = strong or (cap and not initial)
+                counts[key] = get(key, 0.0) + (named if named_here else weight)
+            initial = False
 
 
 def _headline_case(title: str) -> bool:

@@ -58,7 +58,7 @@ _MAX_DATELINE = 60
 _LEAD_LINES = 4
 _PARAGRAPH_MIN = 140
 
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[a-z][.!?”\"])(?=[A-Z])")
+_GLUED = re.compile(r"([a-z][.!?”\"]?)(?=[A-Z])")
 _TITLE_PAGE_SUFFIX = re.compile(r"\s*[-–—|]?\s*halaman\s+(?:all|\d+)\s*$", re.IGNORECASE)
 
 
@@ -150,7 +150,7 @@ def clean_body(text: str, title: str = "") -> CleanText:
 
 def unglue(text: str) -> str:
     """Split words glued where a scraper dropped link markup ("pejabatMahkamah", "itu.Namun")."""
-    return _GLUED.sub(" ", text)
+    return _GLUED.sub(r"\1 ", text)
 
 
 def _line_key(line: str) -> str:
