@@ -84,7 +84,7 @@ def naive_baseline(rows: list[dict[str, object]], threshold: float) -> dict[str,
 
 def best_naive(rows: list[dict[str, object]], gold: dict[str, str]) -> tuple[float, Scores, Scores]:
     best = (0.0, Scores(0, 0, 0), Scores(0, 0, 0))
-    for th in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+    for th in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         pred = naive_baseline(rows, th)
         b = bcubed(gold, pred)
         if b.f1 > best[1].f1:

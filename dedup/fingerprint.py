@@ -84,18 +84,25 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class Sketch:
-    """Bottom-k MinHash of a shingle set, with the set's size (for containment)."""
+    """Bottom-k MinHash of a shingle set (sorted uint64 hashes, packed), with the set's size.
 
-    mins: tuple[int, ...]
+    Packed as bytes: ~0.8 KB an article instead of ~4 KB as a tuple of Python ints.
+    """
+
+    packed: bytes
     size: int
 
-    def keys(self) -> tuple[int, ...]:
-        return self.mins[:INDEX_KEYS]
+    @property
+    def mins(self) -> np.ndarray:
+        return np.frombuffer(self.packed, dtype=np.uint64)
+
+    def keys(self) -> list[int]:
+        return self.mins[:INDEX_KEYS].tolist()
 
 
 def sketch(words: list[str]) -> Sketch:
     hashes = shingle_hashes(words)  # np.unique sorts, so the first k are the bottom k
-    return Sketch(mins=tuple(int(x) for x in hashes[:SKETCH_K]), size=int(hashes.size))
+    return Sketch(packed=hashes[:SKETCH_K].tobytes(), size=int(hashes.size))
 
 
 def resemblance(a: Sketch, b: Sketch) -> tuple[float, float]:
@@ -106,10 +113,14 @@ def resemblance(a: Sketch, b: Sketch) -> tuple[float, float]:
     """
     if not a.size or not b.size:
         return 0.0, 0.0
-    sa, sb = set(a.mins), set(b.mins)
-    union = sorted(sa | sb)[:SKETCH_K]
-    both = sum(1 for x in union if x in sa and x in sb)
-    jac = both / len(union)
+    ma, mb = a.mins, b.mins
+    union = np.union1d(ma, mb)[:SKETCH_K]
+    both = int(
+        np.count_nonzero(
+            np.isin(union, ma, assume_unique=True) & np.isin(union, mb, assume_unique=True)
+        )
+    )
+    jac = both / union.size
     inter = jac * (a.size + b.size) / (1.0 + jac)
     return jac, min(1.0, inter / min(a.size, b.size))
 

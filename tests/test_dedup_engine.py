@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from kliping.dedup import Assignment, Clusterer, Doc, cluster_jsonl, content_hash, fingerprint
 from kliping.dedup.fingerprint import hamming
@@ -104,3 +108,30 @@ def test_add_many_with_workers_matches_add() -> None:
     par = list(Clusterer().add_many(docs, workers=2, chunk=7))
     assert par == seq
     assert one[0] == seq[0]
+
+
+def test_same_output_across_processes_with_different_hash_seeds() -> None:
+    """No salted hash() or set order leaks into decisions: a replay elsewhere gives the same."""
+    data = Path(__file__).resolve().parent / "data" / "dedup"
+    lines = []
+    for i, f in enumerate(sorted(data.glob("*.txt"))):
+        title, body = f.read_text(encoding="utf-8").split("\n", 1)
+        lines.append(json.dumps({"id": f.stem, "title": title, "text": body, "published": None}))
+        lines.append(json.dumps({"id": f"{i}-h", "title": title, "text": "", "published": None}))
+    script = (
+        "import json, sys\n"
+        "from kliping.dedup import cluster_jsonl\n"
+        "print(json.dumps(list(cluster_jsonl(sys.stdin.read().splitlines()))))\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input="\n".join(lines),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outs) == 1
