@@ -242,7 +242,7 @@ class EmbeddedPostgres:
         log_file = data_dir / "server.log"
         last = ""
         # After a kill -9, orphaned backends may hold the old shared memory for a moment.
-        for _attempt in range(10):
+        for attempt in range(10):
             self._clear_stale_pid(data_dir)
             done = self._run_pg(
                 "pg_ctl", "-D", str(data_dir), "-l", str(log_file), "-w", "-t", "60", "start"
@@ -250,6 +250,11 @@ class EmbeddedPostgres:
             if done.returncode == 0 or self._accepts_connections():
                 break
             last = done.stderr.strip() or done.stdout.strip()
+            if attempt == 2:
+                # A live postmaster that accepts no connection (its socket file was deleted,
+                # e.g. by a cleaner of /tmp): stop it so the next attempt starts it afresh.
+                log.warning("the embedded server runs but does not answer: restarting it")
+                self._run_pg("pg_ctl", "-D", str(data_dir), "-m", "fast", "-w", "stop")
             time.sleep(1)
         else:
             raise EmbeddedStartError(f"pg_ctl start failed (log: {log_file}): {last}")

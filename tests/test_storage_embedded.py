@@ -83,3 +83,11 @@ def test_stale_pid_file_of_another_process_does_not_block(server: EmbeddedPostgr
     # A pid that is alive but not postgres: what a reboot or a container restart leaves.
     pid_file.write_text(f"{os.getpid()}\n{server._state()['data_dir']}\n")
     assert _query(server.ensure_running()) == 42
+
+
+def test_running_server_whose_socket_vanished_is_restarted(server: EmbeddedPostgres) -> None:
+    server.ensure_running()
+    socket_dir = Path(server._state()["socket_dir"])
+    for leftover in socket_dir.glob(".s.PGSQL.*"):
+        leftover.unlink()  # what a /tmp cleaner, or an old server sharing the folder, does
+    assert _query(server.ensure_running()) == 42

@@ -26,6 +26,8 @@ DEMO_PORT = 47801
 
 def _port() -> int:
     with socket.socket() as probe:
+        # As the server will: a port in TIME_WAIT from the last demo is free to reuse.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", DEMO_PORT))
             return DEMO_PORT
