@@ -20,13 +20,13 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
 
 from kliping.crawler.extract import ExtractionError, ExtractRules, extract
+from kliping.crawler.extract.quality import token_f1
 from kliping.sample_site.render import gold, render_article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,15 +42,6 @@ class Case:
     url: str
     rules: ExtractRules | None
     text: str  # gold body
-
-
-def token_f1(expected: str, got: str) -> float:
-    want, have = Counter(expected.split()), Counter(got.split())
-    common = sum((want & have).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(have.values()), common / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _rules(outlet: str) -> ExtractRules | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import time
 
 import psycopg
 
+from kliping.crawler.extract.quality import token_f1
 from kliping.sample_site import broken
 from kliping.sample_site.render import gold
 from kliping.sample_site.server import SampleSite
@@ -17,21 +17,6 @@ CONTENT_OUTLETS = [
     "detik", "kompas", "tribunnews", "poskupang", "tribunjabar", "tribunbali",
     "cnnindonesia", "liputan6", "medcom", "tempo", "antaranews",
 ]  # fmt: skip
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _f1(got: str, want: str) -> float:
-    from collections import Counter
-
-    a, b = Counter(_tokens(got)), Counter(_tokens(want))
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(a.values()), common / sum(b.values())
-    return 2 * p * r / (p + r)
 
 
 def _articles(db_url: str) -> dict[str, tuple]:
@@ -56,7 +41,7 @@ def test_full_crawl_stores_every_article_once(
         want = gold(article.record)
         assert pages == article.n_pages if outlet in ("liputan6", "tempo") else pages == 1
         assert published is not None and published.isoformat() is not None
-        worst.append(_f1(text, want["text"]))
+        worst.append(token_f1(want["text"], text))
         assert title == want["title"]
         assert list(authors) == want["authors"], url
     # The whole pipeline (discovery, pages, stitching, extraction) keeps the gold text.

@@ -3,7 +3,6 @@ original, state survives a restart, two writers cannot corrupt it, a window can 
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import psycopg
@@ -14,6 +13,7 @@ from kliping.dedup.store import StoryStore, cluster_pending, recluster
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import gold
 from kliping.storage.articles import ArticleRecord, upsert_article
+from tests.concurrently import at_once
 
 RECORDS = sorted(load_records(), key=lambda r: r["published"])
 
@@ -77,24 +77,7 @@ def test_a_restarted_clusterer_continues_the_stories(conn: psycopg.Connection) -
 def test_two_clusterers_at_once_write_each_membership_once(db_url: str) -> None:
     with psycopg.connect(db_url, autocommit=True) as conn:
         ids = _store(conn, RECORDS)
-    errors: list[BaseException] = []
-    done: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def work() -> None:
-        try:
-            with psycopg.connect(db_url, autocommit=True) as conn:
-                barrier.wait()
-                done.append(StoryStore().cluster_pending(conn))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    done = at_once(db_url, lambda conn: StoryStore().cluster_pending(conn), 2)
     assert sorted(done) == [0, len(RECORDS)]  # one did the work, the other found none left
     with psycopg.connect(db_url) as conn:
         assert set(_membership(conn)) == set(ids.values())

@@ -8,12 +8,12 @@ the gold text and contain none of the outlet boilerplate. Regenerate the pages w
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from kliping.crawler.extract import ExtractRules, extract
+from kliping.crawler.extract.quality import token_f1
 from kliping.sample_site.render import SHAPES
 
 GOLD = Path(__file__).parent / "data" / "extract"
@@ -51,15 +51,6 @@ MUST_NOT_CONTAIN = (
     "Cuaca Ekstrem Diprediksi",
     "Jadwal KRL",
 )
-
-
-def token_f1(gold: str, got: str) -> float:
-    expected, actual = Counter(gold.split()), Counter(got.split())
-    common = sum((expected & actual).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(actual.values()), common / sum(expected.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def test_every_outlet_shape_has_a_golden_page() -> None:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import threading
-
 import psycopg
 
 from kliping.storage import migrate
+from tests.concurrently import at_once
 
 
 def test_fresh_database_gets_every_migration(empty_db_url: str) -> None:
@@ -25,24 +24,7 @@ def test_second_upgrade_is_a_no_op(empty_db_url: str) -> None:
 
 
 def test_concurrent_upgrades_apply_each_migration_once(empty_db_url: str) -> None:
-    results: list[list[migrate.Migration]] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def worker() -> None:
-        try:
-            with psycopg.connect(empty_db_url) as conn:
-                barrier.wait()
-                results.append(migrate.upgrade(conn))
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = at_once(empty_db_url, migrate.upgrade, 4)
     applied = [m.version for r in results for m in r]
     assert sorted(applied) == [m.version for m in migrate.available()]
     with psycopg.connect(empty_db_url) as conn:
