@@ -49,3 +49,55 @@ def test_uci_floor_without_time() -> None:
     random.Random(0).shuffle(rows)
     gold = {str(r["id"]): str(r["story"]) for r in rows}
     assert bcubed(gold, _predict(rows)).f1 >= UCI_BCUBED_FLOOR
+
+
+def test_merges_are_reported_and_labels_follow_them() -> None:
+    """Merged stories: drain_merges names them, story_of and cluster_jsonl show the survivor."""
+    from kliping.dedup import Clusterer
+    from kliping.dedup.offline import parse_doc
+
+    rows = [{**r, "published": None} for r in _rows("uci_dev.jsonl")]
+    random.Random(0).shuffle(rows)
+    rows = rows[:800]
+    eng = Clusterer()
+    first: dict[str, str] = {}
+    merges: list[tuple[str, str]] = []
+    for r in rows:
+        first[str(r["id"])] = eng.add(parse_doc(r)).story
+        merges.extend(eng.drain_merges())
+    assert merges, "uci headlines should need at least one merge"
+    assert eng.drain_merges() == []
+    final = dict(merges)
+
+    def resolve(label: str) -> str:
+        while label in final:
+            label = final[label]
+        return label
+
+    # Applying the merges to the labels given at add time yields the current labels.
+    assert all(resolve(first[i]) == eng.story_of(i) for i in first)
+    lines = [json.dumps({k: v for k, v in r.items() if k != "story"}) for r in rows]
+    assert {o["id"]: o["story"] for o in cluster_jsonl(lines)} == {
+        i: eng.story_of(i) for i in first
+    }
+
+
+def test_forget_after_merges_empties_the_engine() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kliping.dedup import Clusterer
+    from kliping.dedup.offline import parse_doc
+
+    t0 = datetime(2014, 3, 10, tzinfo=UTC)
+    rows = _rows("uci_dev.jsonl")[:400]
+    eng = Clusterer()
+    merged = 0
+    for i, r in enumerate(rows):
+        doc = parse_doc({**r, "published": (t0 + timedelta(seconds=i)).isoformat()})
+        eng.add(doc)
+        merged += len(eng.drain_merges())
+    assert merged
+    eng.forget_before(t0 + timedelta(days=2))
+    assert len(eng) == 0
+    again = eng.add(parse_doc({**rows[0], "published": (t0 + timedelta(days=3)).isoformat()}))
+    assert again.story == str(rows[0]["id"])
