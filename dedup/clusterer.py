@@ -133,8 +133,8 @@ class Clusterer:
             root = n
             terms = pre.terms
             vec = self._idf.vector(terms.counts, p.vector_terms)
-            scored = self._stories.scored(vec, when)
             short = pre.words < p.short_words
+            scored = self._stories.scored(vec, when, p.short_size_bonus if short else 0.0)
             threshold = p.short_threshold if short else p.threshold
             if scored and scored[0][1] >= threshold:
                 story, score = scored[0]

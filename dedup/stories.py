@@ -78,8 +78,13 @@ class Stories:
         st = self._live[s] = Story(label=label)
         return st
 
-    def scored(self, vec: dict[str, float], when: datetime | None) -> list[tuple[int, float]]:
-        """Candidate stories (from the index) with their time-decayed cosine, best first."""
+    def scored(
+        self, vec: dict[str, float], when: datetime | None, size_bonus: float = 0.0
+    ) -> list[tuple[int, float]]:
+        """Candidate stories (from the index) with their time-decayed cosine, best first.
+
+        ``size_bonus`` scales a story of n articles by 1 + size_bonus * ln n (headline-only).
+        """
         p = self.params
         if not vec:
             return []
@@ -89,7 +94,8 @@ class Stories:
             st = self._live[s]
             factor = self.time_factor(st, when)
             if factor > 0.0:
-                out.append((s, st.cosine(vec) * factor))
+                bonus = 1.0 + size_bonus * math.log(len(st.members)) if st.members else 1.0
+                out.append((s, st.cosine(vec) * factor * bonus))
         # Ties go to the older story (smaller number): deterministic and stable under replay.
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
