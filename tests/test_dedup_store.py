@@ -112,11 +112,17 @@ def _partition(labels: dict[int, object]) -> set[frozenset[int]]:
     return {frozenset(g) for g in by.values()}
 
 
-def test_database_and_offline_command_give_the_same_stories(conn: psycopg.Connection) -> None:
+@pytest.mark.parametrize("parallel", [False, True])
+def test_database_and_offline_command_give_the_same_stories(
+    conn: psycopg.Connection, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
+    from kliping.dedup import store
     from kliping.dedup.offline import cluster_jsonl
 
+    if parallel:  # the worker-process path large batches take
+        monkeypatch.setattr(store, "PARALLEL_FROM", 1)
     ids = _store(conn, RECORDS)
     cluster_pending(conn)
     stored = {a: s for a, (s, _) in _membership(conn).items()}
