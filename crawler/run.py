@@ -107,6 +107,7 @@ def run_crawl(
             with pool.connection() as conn:
                 for dead in runs.abandon_stale_runs(conn, [outlet.key]):
                     log.warning("marked an unfinished earlier run of %s as abandoned", dead)
+                runs.register_outlet(conn, outlet.key, outlet.name)
                 run_id = runs.start_run(conn, outlet.key, "backfill" if since else trigger)
             result.tallies[outlet.key] = Tally(run_id)
         if mine:

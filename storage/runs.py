@@ -35,6 +35,15 @@ class CrawlRun:
     error: str | None
 
 
+def register_outlet(conn: psycopg.Connection, key: str, name: str) -> None:
+    """Keep the outlets table (what SQL readers join on) in step with the registry."""
+    conn.execute(
+        "INSERT INTO outlets (key, name) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE"
+        " SET name = EXCLUDED.name, updated_at = now() WHERE outlets.name <> EXCLUDED.name",
+        (key, name),
+    )
+
+
 def start_run(conn: psycopg.Connection, outlet: str, trigger: Trigger) -> int:
     row = conn.execute(
         "INSERT INTO crawl_runs (outlet, trigger, pid, host) VALUES (%s, %s, %s, %s) RETURNING id",

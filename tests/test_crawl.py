@@ -47,9 +47,12 @@ def test_full_crawl_stores_every_article_once(
     # The whole pipeline (discovery, pages, stitching, extraction) keeps the gold text.
     assert sum(worst) / len(worst) >= 0.97
     assert min(worst) >= 0.9
-    # Summary table names every outlet.
+    # Summary table names every outlet; the outlets table knows them.
     for outlet in CONTENT_OUTLETS:
         assert outlet in done.stdout
+    with psycopg.connect(db_url) as conn:
+        known = {r[0] for r in conn.execute("SELECT key FROM outlets")}
+    assert set(CONTENT_OUTLETS) <= known
 
 
 def test_multi_page_articles_are_stitched_in_order_once(
