@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,7 +40,21 @@ def extract_page(body: bytes, url: str, outlet: str, rules: Mapping[str, Any]) -
     return PageResult(extracted, others)
 
 
-def _warm() -> None:
+def _watch_parent(crawler_pid: int) -> None:
+    # A crawl killed with -9 cannot shut its pool down; without this the workers (children of
+    # the forkserver, not of the crawl) would wait for work forever.
+    while True:
+        time.sleep(2.0)
+        try:
+            os.kill(crawler_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass  # alive, owned by someone else (cannot happen for our own parent, but safe)
+
+
+def _start_worker(crawler_pid: int) -> None:
+    threading.Thread(target=_watch_parent, args=(crawler_pid,), daemon=True).start()
     import trafilatura  # noqa: F401  (import once per worker, not on the first page)
 
 
@@ -50,7 +66,12 @@ class ExtractPool:
         # forkserver: never fork the parent's reactor, threads and database connections.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["kliping.crawler.workers"])
-        self._pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm)
+        self._pool = ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
+        )
         self.workers = count
 
     async def extract(
