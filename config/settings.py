@@ -15,8 +15,6 @@ from platformdirs import user_data_dir
 
 from kliping.config.errors import SettingsError
 
-ENV_PREFIX = "KLIPING_"
-
 # name -> (default, help). The README's configuration table is generated from this dict,
 # and a test checks that it stays documented.
 ENVIRONMENT: dict[str, tuple[str, str]] = {

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 import psycopg
-from psycopg.rows import class_row
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -26,19 +25,6 @@ class ArticleRecord:
     content_hash: str
     fingerprint: int | None = None
     aliases: tuple[str, ...] = field(default=())  # other URL forms it was found under
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    id: int
-    url: str
-    outlet: str
-    title: str | None
-    text: str
-    published: datetime | None
-    fetched_at: datetime
-    content_hash: str
-    fingerprint: int | None
 
 
 _UPSERT = """
@@ -99,16 +85,6 @@ def known_urls(conn: psycopg.Connection, urls: Iterable[str]) -> set[str]:
         "SELECT url FROM article_urls WHERE url = ANY(%s::text[])", (wanted,)
     ).fetchall()
     return {r[0] for r in rows}
-
-
-def get_articles(conn: psycopg.Connection, ids: Sequence[int]) -> list[StoredArticle]:
-    with conn.cursor(row_factory=class_row(StoredArticle)) as cur:
-        cur.execute(
-            "SELECT id, url, outlet, title, text, published, fetched_at, content_hash, fingerprint"
-            " FROM articles WHERE id = ANY(%s::bigint[]) ORDER BY id",
-            (list(ids),),
-        )
-        return cur.fetchall()
 
 
 def count_articles(conn: psycopg.Connection, outlet: str | None = None) -> int:

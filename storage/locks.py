@@ -20,16 +20,6 @@ def try_outlet_lock(conn: psycopg.Connection, outlet: str) -> bool:
     return bool(row and row[0])
 
 
-def outlet_locked(conn: psycopg.Connection, outlet: str) -> bool:
-    """Whether some session holds the outlet's crawl lock (without taking it)."""
-    row = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-        " AND classid = %s::oid AND objid = hashtext('outlet:' || %s)::oid AND objsubid = 2)",
-        (NAMESPACE, outlet),
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def try_lock(conn: psycopg.Connection, key: int) -> bool:
     row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (NAMESPACE, key)).fetchone()
     return bool(row and row[0])
