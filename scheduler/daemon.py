@@ -119,13 +119,7 @@ class Daemon:
 
     def _recover(self, conn: psycopg.Connection) -> None:
         """Runs a killed daemon left 'running' become abandoned; their outlets crawl first."""
-        again: list[str] = []
-        for key in self.outlets:
-            if not locks.try_outlet_lock(conn, key):
-                continue  # a crawl of it is alive somewhere: not ours to judge
-            again += runs.abandon_stale_runs(conn, [key])
-            conn.execute("SELECT pg_advisory_unlock(%s, hashtext('outlet:' || %s))",
-                         (locks.NAMESPACE, key))  # fmt: skip
+        again = runs.abandon_dead_runs(conn, list(self.outlets))
         orphans = requests.reclaim_orphans(conn)
         if again or orphans:
             log.warning("recovering: %s abandoned, %d requests re-queued", again or "none", orphans)
@@ -313,8 +307,6 @@ class Daemon:
             return
         try:
             with self._connect() as conn:
-                for key in self.outlets:
-                    if locks.try_outlet_lock(conn, key):
-                        runs.abandon_stale_runs(conn, [key])
+                runs.abandon_dead_runs(conn, list(self.outlets))
         except psycopg.OperationalError:
             pass  # the next start marks them

@@ -20,6 +20,10 @@ def try_outlet_lock(conn: psycopg.Connection, outlet: str) -> bool:
     return bool(row and row[0])
 
 
+def unlock_outlet(conn: psycopg.Connection, outlet: str) -> None:
+    conn.execute("SELECT pg_advisory_unlock(%s, hashtext('outlet:' || %s))", (NAMESPACE, outlet))
+
+
 def try_lock(conn: psycopg.Connection, key: int) -> bool:
     row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (NAMESPACE, key)).fetchone()
     return bool(row and row[0])

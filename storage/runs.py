@@ -13,6 +13,8 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from kliping.storage import locks
+
 Trigger = Literal["schedule", "manual", "cli", "demo", "backfill"]
 Status = Literal["running", "ok", "partial", "failed", "abandoned"]
 COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "articles_skipped", "failures")
@@ -100,6 +102,20 @@ def abandon_stale_runs(conn: psycopg.Connection, outlets: list[str] | None = Non
         {"o": outlets},
     ).fetchall()
     return sorted({r[0] for r in rows})
+
+
+def abandon_dead_runs(conn: psycopg.Connection, outlets: list[str]) -> list[str]:
+    """``abandon_stale_runs`` for those outlets no live process is crawling (their lock is
+    free: a crawl holds it for its whole life); return the outlets that had such runs."""
+    dead: list[str] = []
+    for outlet in outlets:
+        if not locks.try_outlet_lock(conn, outlet):
+            continue  # a crawl of it is alive somewhere: not ours to judge
+        try:
+            dead += abandon_stale_runs(conn, [outlet])
+        finally:
+            locks.unlock_outlet(conn, outlet)
+    return dead
 
 
 def last_runs(conn: psycopg.Connection) -> dict[str, CrawlRun]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from kliping.cli import CommandError
+from kliping.commands.dates import parse_date
 from kliping.commands.outlets import load
 from kliping.config.outlets import select
 from kliping.crawler.run import CrawlResult, run_crawl
@@ -15,15 +15,6 @@ from kliping.storage import db
 # Exit codes the daemon reads from its crawl children (sysexits.h's EX_TEMPFAIL for "busy").
 EXIT_BUSY = 75
 EXIT_STOPPED = 143
-
-
-def parse_date(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{flag} {value!r}: expected a date as YYYY-MM-DD") from None
 
 
 def summary(result: CrawlResult) -> str:

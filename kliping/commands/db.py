@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from kliping.storage import db, migrate
 from kliping.storage.embedded import EmbeddedPostgres
 
-WIB = ZoneInfo("Asia/Jakarta")
-
 
 def _recluster(conninfo: str, since: str | None, until: str | None) -> int:
     from kliping.cli import CommandError
+    from kliping.commands.dates import day_end, day_start
     from kliping.dedup.store import recluster
 
-    if not since:
+    start, end = day_start(since, "--since"), day_end(until, "--until")
+    if start is None:
         raise CommandError("recluster needs --since DATE")
-    try:
-        start = datetime.combine(date.fromisoformat(since), time.min, WIB)
-        end = datetime.combine(date.fromisoformat(until), time.max, WIB) if until else None
-    except ValueError:
-        raise CommandError("--since/--until: expected dates as YYYY-MM-DD") from None
     with db.connect(conninfo) as conn:
         count = recluster(conn, start, end)
     print(f"reclustered {count} articles")

@@ -8,18 +8,16 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 
 from kliping.cli import CommandError
+from kliping.commands.dates import WIB, day_start
 from kliping.config.settings import Settings
 from kliping.storage import db
 from kliping.storage.stories import MemberRow, StoryRow, get_story, list_stories, story_members
-
-WIB = ZoneInfo("Asia/Jakarta")  # readers are in Indonesia: show Western Indonesian Time
 
 
 @contextmanager
@@ -39,17 +37,6 @@ def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
             f"{exc}: a read-only role reads only the views story_overview and story_articles"
             " (--search needs the articles table)"
         ) from None
-
-
-def _since(value: str | None) -> datetime | None:
-    """The start of a WIB calendar day. Parsed here: kliping.commands.crawl imports Scrapy."""
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--since {value!r}: expected a date as YYYY-MM-DD") from None
-    return datetime(day.year, day.month, day.day, tzinfo=WIB)
 
 
 def _wib(when: datetime | None) -> str:
@@ -119,7 +106,7 @@ def stories(args: argparse.Namespace) -> int:
     with _reading(args.settings) as conn:
         found = list_stories(
             conn,
-            since=_since(args.since),
+            since=day_start(args.since, "--since"),
             outlet=args.outlet,
             min_size=args.min_size,
             search=args.search,
@@ -162,7 +149,7 @@ def story(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     with _reading(args.settings) as conn:
-        found = list_stories(conn, since=_since(args.since), limit=None)
+        found = list_stories(conn, since=day_start(args.since, "--since"), limit=None)
         members = story_members(conn, [s.story_id for s in found])
     by_story: dict[int, list[MemberRow]] = {}
     for m in members:
