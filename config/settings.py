@@ -31,6 +31,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KLIPING_MAX_PAGE_BYTES": ("10485760", "pages larger than this are dropped (bytes)"),
     "KLIPING_EXTRACT_WORKERS": ("0", "extraction processes; 0 = one per CPU core"),
     "KLIPING_RETRY_BACKOFF": ("2.0", "seconds before the first retry; doubles each retry"),
+    "KLIPING_DOWNLOAD_TIMEOUT": ("30", "seconds a page may take to arrive before it is retried"),
 }
 
 
@@ -50,6 +51,7 @@ class Settings:
     max_page_bytes: int = 10 * 1024 * 1024
     extract_workers: int = 0
     retry_backoff: float = 2.0
+    download_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -84,4 +86,5 @@ class Settings:
             max_page_bytes=int(number("KLIPING_MAX_PAGE_BYTES", int)),
             extract_workers=int(number("KLIPING_EXTRACT_WORKERS", int)),
             retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
+            download_timeout=max(0.1, float(number("KLIPING_DOWNLOAD_TIMEOUT", float))),
         )

@@ -17,9 +17,16 @@ def describe_failure(failure: Failure) -> str:
         return f"http {exc.response.status}"
     if isinstance(exc, DNSLookupError):
         return "dns: host not found"
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
+    # Scrapy 2.13+ wraps Twisted's errors in its own Download*Error classes: matched by name so
+    # the older Scrapy the pin allows reads the same.
+    name = type(exc).__name__
+    if isinstance(exc, TimeoutError | TCPTimedOutError) or name == "DownloadTimeoutError":
         return "timeout: no answer in time"
-    if isinstance(exc, CancelledError) or type(exc).__name__ == "DownloadCancelledError":
+    if name == "DownloadConnectionRefusedError":
+        return "refused: nothing listens at that address"
+    if name == "DownloadFailedError" and "ConnectionLost" in str(exc):
+        return "reset: the server dropped the connection"
+    if isinstance(exc, CancelledError) or name == "DownloadCancelledError":
         return "too large: page over the size limit"
     if isinstance(exc, ResponseFailed | ResponseDataLossError):
         return "truncated: connection closed before the whole page arrived"

@@ -145,9 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
         "db",
         _lazy("kliping.commands.db", "run"),
         "the database: upgrade (migrations), status, stop (the embedded server), recluster "
-        "(forget and rebuild the stories of articles in --since/--until)",
+        "(forget and rebuild the stories of articles in --since/--until), check (what must hold "
+        "however a process died: no half-written or doubled article, consistent stories; "
+        "exit 1 if not)",
     )
-    db.add_argument("action", choices=["upgrade", "status", "stop", "recluster"])
+    db.add_argument("action", choices=["upgrade", "status", "stop", "recluster", "check"])
     db.add_argument("--since", help="recluster: from DATE (YYYY-MM-DD, WIB)")
     db.add_argument("--until", help="recluster: up to DATE inclusive")
     return parser

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from kliping.config.outlets import Registry, parse_registry
-from kliping.sample_site import broken
+from kliping.sample_site import badpages, broken, faults
 from kliping.sample_site.corpus import SampleArticle, build
 from kliping.sample_site.render import render_article
 
@@ -29,9 +29,10 @@ ARCHIVE_PAGE_SIZE = 20
 class SampleSite:
     """Everything the site serves, independent of HTTP (so tests can look inside)."""
 
-    def __init__(self, scale: int = 0, pad_to: int = 0) -> None:
+    def __init__(self, scale: int = 0, pad_to: int = 0, bad_pages: int = 1000) -> None:
         self.articles = build(scale)
         self.pad_to = pad_to
+        self.bad_pages = bad_pages  # how many generated broken pages /remuk/ serves
         self.by_path = {a.path: a for a in self.articles}
         self.by_id = {a.record["id"]: a for a in self.articles}
         self.outlets: dict[str, list[SampleArticle]] = defaultdict(list)
@@ -50,6 +51,11 @@ class SampleSite:
     def registry_text(self) -> str:
         """The sample registry with this server's address filled in."""
         text = resources.files("kliping.sample_site").joinpath("outlets.toml").read_text("utf-8")
+        return text.replace("{base}", self.base)
+
+    def fault_registry_text(self) -> str:
+        """The registry of the fault outlets (network faults, generated broken pages)."""
+        text = resources.files("kliping.sample_site").joinpath("faults.toml").read_text("utf-8")
         return text.replace("{base}", self.base)
 
     def registry(self) -> Registry:
@@ -171,7 +177,8 @@ def _html(title: str, body: str) -> bytes:
     ).encode()
 
 
-ROBOTS = b"User-agent: *\nDisallow: /private/\nDisallow: /search\n"
+_DISALLOWED = ["/private/", "/search", faults.FORBIDDEN]
+ROBOTS = ("User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in _DISALLOWED)).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -193,6 +200,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, site.sitemap_index(), "application/xml")
         if path.startswith("/rusak/"):
             return broken.serve(self, path, site.hits[path])
+        if path.startswith("/gangguan/"):
+            return faults.serve(self, path, site.hits[path])
+        if path.startswith(badpages.PREFIX):
+            return badpages.serve(self, path, site.bad_pages)
         if path.startswith("/private/"):
             return self._send(200, _html("rahasia", "<p>tidak boleh dirayapi</p>"))
         article = site.by_path.get(path)
@@ -230,14 +241,14 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        # The crawler may hang up, e.g. on a page over its size limit.
+        # The crawler may hang up: on a page over its size limit, or one slower than its timeout.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
             self.wfile.write(body)
 
 

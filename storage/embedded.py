@@ -125,12 +125,13 @@ class EmbeddedPostgres:
                 self._start()
         return self.conninfo()
 
-    def stop(self) -> bool:
-        """Stop the server if it runs; True when it was running."""
+    def stop(self, mode: str = "fast") -> bool:
+        """Stop the server if it runs; True when it was running. ``mode`` is pg_ctl's: "fast"
+        (roll back, disconnect, checkpoint) or "immediate" (as if the machine lost power)."""
         if not self.state_file.exists():
             return False
         state = self._state()
-        done = self._run_pg("pg_ctl", "-D", state["data_dir"], "-m", "fast", "-w", "stop")
+        done = self._run_pg("pg_ctl", "-D", state["data_dir"], "-m", mode, "-w", "stop")
         return done.returncode == 0
 
     def describe(self) -> str:

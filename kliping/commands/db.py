@@ -1,4 +1,4 @@
-"""``kliping db upgrade|status|stop``."""
+"""``kliping db upgrade|status|stop|recluster|check``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def _recluster(conninfo: str, since: str | None, until: str | None) -> int:
     return 0
 
 
+def _check(conninfo: str) -> int:
+    from kliping.storage import integrity
+
+    with db.connect(conninfo) as conn:
+        found = integrity.problems(conn)
+        waiting = integrity.pending(conn)
+    for name, count in found.items():
+        print(f"{'ok' if count == 0 else 'FAIL':>4}  {integrity.CHECKS[name][0]}: {count}")
+    print(f"      articles waiting to be clustered (the next run places them): {waiting}")
+    return 1 if any(found.values()) else 0
+
+
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
     if args.action == "stop":
@@ -35,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"database: {db.describe(settings)}")
     if args.action == "recluster":
         return _recluster(conninfo, args.since, args.until)
+    if args.action == "check":
+        return _check(conninfo)
     with db.connect(conninfo, upgrade=False) as conn:
         if args.action == "upgrade":
             done = migrate.upgrade(conn)
