@@ -159,6 +159,10 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+# sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
+EXIT_UNAVAILABLE = 69
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -181,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`kliping export ... | head`): not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        psycopg = sys.modules.get("psycopg")  # not imported by commands that need no database
+        if psycopg is None or not isinstance(exc, psycopg.OperationalError):
+            raise
+        print(f"kliping: database unavailable: {str(exc).strip()}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
 MAX_BACKOFF_SECONDS = 60.0
+# A crawl that failed (its database was down, it crashed) runs again after this, doubling with
+# each failure in a row up to the outlet's own interval: soon enough that a Postgres restart
+# costs minutes, not an interval; spaced enough that a broken outlet is no crash loop.
+RETRY_SECONDS = 30.0
 
 
 class DaemonError(Exception):
@@ -57,6 +61,7 @@ class Daemon:
         self.stop = threading.Event()
         self.mutex = threading.Lock()
         self.running: dict[str, subprocess.Popen[bytes] | None] = {}
+        self.failures: dict[str, int] = {}  # outlet -> failed crawls in a row
         self.cluster_mutex = threading.Lock()
         self.stories = StoryStore()
         self.started_at = datetime.now(UTC)
@@ -220,6 +225,8 @@ class Daemon:
                 # Requests waiting for this outlet are served by this very run.
                 request_ids = request_ids + requests.claim(conn, [outlet], set()).get(outlet, [])
             code = self._run_child(outlet, trigger)
+            if code not in (0, EXIT_BUSY, None):
+                self._retry_later(outlet, f"crawl exited with {code}")
             with self._connect() as conn:
                 run_id = self._last_run(conn, outlet)
                 if code == EXIT_BUSY:
@@ -229,12 +236,33 @@ class Daemon:
                 requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)
                 with self.cluster_mutex:
                     self.stories.cluster_pending(conn)
+            if code == 0:
+                self.failures.pop(outlet, None)
         except psycopg.OperationalError as exc:
             log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
+            self._retry_later(outlet, "database unavailable")
         finally:
             if taken:
                 with self.mutex:
                     self.running.pop(outlet, None)
+
+    def _retry_later(self, outlet: str, why: str) -> None:
+        """One extra run of ``outlet`` after a backoff (the regular schedule goes on too)."""
+        if self.stop.is_set():
+            return
+        failed = self.failures[outlet] = self.failures.get(outlet, 0) + 1
+        interval = self.every or self.outlets[outlet].interval_minutes * 60.0
+        delay = min(interval, RETRY_SECONDS * 2 ** (failed - 1))
+        if delay >= interval:
+            return  # the regular schedule comes as soon
+        log.warning("%s: crawling %s again in %.0fs", why, outlet, delay)
+        self.scheduler.add_job(
+            self.crawl,
+            DateTrigger(datetime.now(UTC) + timedelta(seconds=delay), timezone=UTC),
+            args=[outlet, "schedule", []],
+            id=f"retry:{outlet}",
+            replace_existing=True,
+        )
 
     def _run_child(self, outlet: str, trigger: str) -> int | None:
         command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger,
