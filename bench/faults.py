@@ -19,6 +19,7 @@ Drills (each compares with a clean crawl of the same outlets made in the same ru
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import random
@@ -140,6 +141,12 @@ def _finished_after(db_url: str, outlets: list[str], since: float) -> bool:
     return {r[0] for r in done} >= set(outlets)
 
 
+def _running_since(db_url: str, since: float) -> bool:
+    """A run started after ``since`` (epoch) is still going."""
+    query = "SELECT 1 FROM crawl_runs WHERE status = 'running' AND started_at >= to_timestamp(%s)"
+    return bool(rows(db_url, query, since))
+
+
 def _nothing_running(db_url: str) -> bool:
     return not rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'running'")
 
@@ -154,9 +161,13 @@ def killed_daemon(lab: Lab, rounds: int, seed: int = 1, outlets: list[str] = OUT
     rng = random.Random(seed)
     mid_crawl = orphaned = 0
     for number in range(rounds):
+        since = time.time()
         daemon = _daemon(kliping, *outlets, "--every", "20")
-        time.sleep(rng.uniform(1.0, 8.0))
-        mid_crawl += not _nothing_running(db_url)
+        # A random moment of a crawl: from its start (process start-up, feeds) to its storing.
+        with contextlib.suppress(TimeoutError):
+            wait_for(lambda t=since: _running_since(db_url, t), 30, "a crawl to start")
+        time.sleep(rng.uniform(0.0, 4.0))
+        mid_crawl += _running_since(db_url, since)
         if number % 2:  # the daemon alone: its crawl children live on, orphaned
             daemon.kill()
             orphaned += 1
@@ -299,10 +310,17 @@ def _short(reason: str) -> str:
 
 
 def concurrency(lab: Lab, processes: int = 5, outlets: list[str] = OUTLETS) -> dict:
+    """``processes`` crawls of the same outlets (each in its own order) started together, each
+    clustering what it stored, while another process re-clusters the whole window in a loop."""
     reference = lab.reference(outlets)
     db_url = lab.database()
     kliping = lab.kliping(db_url)
-    crawls = [kliping.start("crawl", *outlets) for _ in range(processes)]
+    day = min(a.published for a in lab.site.corpus).date().isoformat()
+    rng = random.Random(processes)
+    crawls = [kliping.start("crawl", *rng.sample(outlets, len(outlets))) for _ in range(processes)]
+    reclusters = Counter()
+    while any(c.poll() is None for c in crawls):
+        reclusters[kliping.run("db", "recluster", "--since", day).returncode] += 1
     deadlocked = 0
     for crawl in crawls:
         try:
@@ -318,11 +336,14 @@ def concurrency(lab: Lab, processes: int = 5, outlets: list[str] = OUTLETS) -> d
         " AND a.started_at < coalesce(b.finished_at, now())",
     )[0][0]
     return {
-        "processes": processes,
-        "exit codes": dict(Counter(c.returncode for c in crawls)),
+        "crawl processes": processes,
+        "crawl exit codes (75: every outlet busy elsewhere)": dict(
+            Counter(c.returncode for c in crawls)
+        ),
+        "reclusters meanwhile (exit code: count)": dict(reclusters),
         "deadlocked (no exit in 300 s)": deadlocked,
-        "overlapping runs of one outlet": overlaps,
         "runs": rows(db_url, "SELECT count(*) FROM crawl_runs")[0][0],
+        "overlapping runs of one outlet": overlaps,
         **compare(db_url, reference),
     }
 
@@ -365,7 +386,8 @@ def main() -> int:
     server, conninfo = start_postgres(folder / "pg")
     started = time.monotonic()
     try:
-        with serve(SampleSite()) as site:
+        # 150 synthetic articles beside the 68 written ones: crawls long enough to be hit.
+        with serve(SampleSite(scale=150)) as site:
             lab = Lab(server, conninfo, site, folder)
             if "killed-daemon" in chosen:
                 _print(f"killed daemon: {rounds} rounds of kill -9", killed_daemon(lab, rounds))
@@ -377,7 +399,7 @@ def main() -> int:
             if "bad-pages" in chosen:
                 _print(f"{pages} generated bad pages", bad_pages(lab, pages))
             if "concurrency" in chosen:
-                _print("5 crawls at once", concurrency(lab))
+                _print("5 crawls and a recluster loop at once", concurrency(lab))
     finally:
         server.stop()
         shutil.rmtree(server._state()["data_dir"], ignore_errors=True)
