@@ -24,6 +24,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from psycopg import sql
 
 from kliping.commands.crawl import EXIT_BUSY
 from kliping.config.outlets import Outlet
@@ -159,7 +160,7 @@ class Daemon:
                     control = self._reconnect_control()
                 if listener is None or listener.closed:
                     listener = self._connect()
-                    listener.execute(f"LISTEN {requests.CHANNEL}")
+                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(requests.CHANNEL)))
                 self._claim(control)
                 requests.beat(control, self.started_at, self._next_runs())
                 for _ in listener.notifies(timeout=HEARTBEAT_SECONDS, stop_after=1):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from kliping.storage.errors import EmbeddedStartError, PostgresNotFound
@@ -263,4 +264,4 @@ class EmbeddedPostgres:
         if create_db:
             admin = make_conninfo(self.conninfo(), dbname="postgres")
             with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"CREATE DATABASE {DATABASE}")
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))

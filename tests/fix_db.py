@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from kliping.storage import migrate
@@ -56,8 +57,8 @@ def _admin(conninfo: str) -> psycopg.Connection:
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> str:
     with _admin(pg_server) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-        admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(TEMPLATE)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
     with psycopg.connect(make_conninfo(pg_server, dbname=TEMPLATE)) as conn:
         migrate.upgrade(conn)
     return TEMPLATE
@@ -66,12 +67,18 @@ def pg_template(pg_server: str) -> str:
 def _fresh_database(pg_server: str, template: str) -> Iterator[str]:
     name = f"kliping_test_{os.getpid()}_{next(_counter)}"
     with _admin(pg_server) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
     try:
         yield make_conninfo(pg_server, dbname=name)
     finally:
         with _admin(pg_server) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture

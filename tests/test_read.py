@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from psycopg import errors
+from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
 from kliping.dedup.fingerprint import content_hash, fingerprint
@@ -351,14 +351,15 @@ def _reader_sql() -> str:
 def test_readme_read_only_role_reads_only_the_views(crawled: Crawled, pg_server: str) -> None:
     role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
     dbname = database_name(crawled.url)
-    script = (
-        _reader_sql()
-        .replace("kliping_reader", role)
-        .replace("'change-me'", f"'{password}'")
-        .replace("DATABASE kliping ", f'DATABASE "{dbname}" ')
-    )
-    assert role in script and password in script and dbname in script
     with psycopg.connect(crawled.url, autocommit=True) as admin:
+        # The README's script as an operator would adapt it: its role, password and database.
+        script = (
+            _reader_sql()
+            .replace("kliping_reader", role)
+            .replace("'change-me'", sql.Literal(password).as_string(admin))
+            .replace(" kliping ", " " + sql.Identifier(dbname).as_string(admin) + " ")
+        )
+        assert role in script and password in script and dbname in script
         try:
             for statement in filter(str.strip, script.split(";")):
                 admin.execute(statement)
@@ -390,8 +391,8 @@ def test_readme_read_only_role_reads_only_the_views(crawled: Crawled, pg_server:
             assert done.returncode == 1 and "permission denied" in done.stderr
             assert "read-only role" in done.stderr and "Traceback" not in done.stderr
         finally:
-            admin.execute(f'DROP OWNED BY "{role}"')
-            admin.execute(f'DROP ROLE "{role}"')
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
 # --- the seeds' story -------------------------------------------------------------------------
