@@ -61,7 +61,10 @@ class Outlet:
         return not any(p.search(url) for p in self.exclude_patterns)
 
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # "https://[not-a-host" and other unsplittable URLs
+            return False
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
     @property

@@ -83,5 +83,6 @@ def page_links(body: bytes, base_url: str) -> list[Entry]:
         doc = html.fromstring(body, base_url=base_url)
     except (etree.ParserError, ValueError):
         return []
-    doc.make_links_absolute(base_url, resolve_base_href=True)
+    # A malformed href ("https://<![CDATA[x" reads as a broken IPv6 host) is dropped.
+    doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
     return [Entry(href) for href in dict.fromkeys(a.get("href") for a in doc.iter("a")) if href]

@@ -186,10 +186,13 @@ class OutletSpider(scrapy.Spider):
             return
         if not parts:
             declared = declared_canonical(response.body)
-            if declared:
-                declared = canonical(response.urljoin(declared))
-                if declared != url and source.owns(declared) and source.is_article(declared):
-                    url = declared
+            try:
+                declared = declared and canonical(response.urljoin(declared))
+            except ValueError:  # a malformed canonical href ("https://[x") is ignored
+                declared = None
+            ours = declared and source.owns(declared) and source.is_article(declared)
+            if ours and declared != url:
+                url = declared
             # page_links lists the *other* pages, in order; a pager loop is cut at MAX_PAGES.
             pending = [u for u in result.other_pages if u != response.url][: MAX_PAGES - 1]
         parts = [*parts, result]

@@ -17,8 +17,14 @@ _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>\s]+)", re.IGNORECASE)
 
 
 def canonical(url: str) -> str:
-    """Lower-case host, no fragment, no tracking or paging parameters, no paging suffix."""
-    parts = urlsplit(url.strip())
+    """Lower-case host, no fragment, no tracking or paging parameters, no paging suffix.
+
+    A URL too malformed to split comes back stripped but otherwise as it is: no outlet owns it.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

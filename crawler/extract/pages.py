@@ -82,8 +82,11 @@ def page_links(html: str | bytes, url: str, rules: ExtractRules | None = None) -
         href = html_lib.unescape(m.group(1) or m.group(2) or m.group(3) or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        link = urljoin(url, href)
-        number = page_number(link)
+        try:
+            link = urljoin(url, href)
+            number = page_number(link)
+        except ValueError:  # a malformed href ("https://[x"): not a pager link
+            continue
         if number is None or number == current or number > _MAX_PAGES:
             continue
         if _key(article_url(link)) == base and (number > 1 or link != url):
