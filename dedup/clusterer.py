@@ -147,6 +147,12 @@ class Clusterer:
             self._stories.join(story, n, vec, when)
             merge = p.short_merge_threshold if short else p.merge_threshold
             self._merges.extend(self._stories.merge_close(story, scored[1:], threshold, merge))
+            small = p.short_absorb_size if short else p.absorb_size
+            if small:
+                bonus = p.short_size_bonus if short else 0.0
+                self._merges.extend(
+                    self._stories.absorb_small(story, scored, threshold, bonus, small)
+                )
             a = Assignment(doc.id, self._stories[story].label, None, score)
 
         self._recs[n] = _Rec(a, story, root, sk, (chash, tkey, ukey))

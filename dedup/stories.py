@@ -164,6 +164,42 @@ class Stories:
             self._absorb(keep, gone)
         return merged
 
+    def absorb_small(
+        self,
+        s: int,
+        scored: list[tuple[int, float]],
+        threshold: float,
+        size_bonus: float,
+        max_size: int,
+    ) -> list[tuple[str, str]]:
+        """Merge into ``s`` the small candidate stories that would now join it; (from, into) labels.
+
+        A story of at most ``max_size`` articles was opened when ``s`` was smaller or worded
+        otherwise; it is asked the join question again (its centroid scored against ``s``, with
+        ``s``'s size bonus, against the join threshold). Only the new article's candidates are
+        looked at, so the work is bounded by ``Params.candidates``.
+        """
+        a = self.resolve(s)
+        if a is None or len(self._live[a].members) <= max_size:
+            return []
+        merged: list[tuple[str, str]] = []
+        for other, _ in scored:
+            a, b = self.resolve(a), self.resolve(other)  # type: ignore[arg-type]
+            if a is None or b is None or a == b:
+                continue
+            sa, sb = self._live[a], self._live[b]
+            if len(sb.members) > max_size or not sb.centroid or sb.norm2 <= 0.0:
+                continue
+            if self.time_factor(sa, sb.first) * self.time_factor(sa, sb.last) == 0:
+                continue
+            bonus = 1.0 + size_bonus * math.log(len(sa.members))
+            if _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) * bonus < threshold:
+                continue
+            keep, gone = (a, b) if a < b else (b, a)
+            merged.append((self._live[gone].label, self._live[keep].label))
+            self._absorb(keep, gone)
+        return merged
+
     def _absorb(self, keep: int, gone: int) -> None:
         sk, sg = self._live[keep], self._live.pop(gone)
         self._alias[gone] = keep
