@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     stories.add_argument("--outlet", help="only stories with an article from OUTLET")
     stories.add_argument("--min-size", type=int, default=1, help="at least N articles")
     stories.add_argument("--search", help="full-text search over titles and bodies")
-    stories.add_argument("--limit", type=int, default=50)
+    stories.add_argument("--limit", type=int, default=50, help="at most N stories (0: all)")
     stories.add_argument("--json", action="store_true", help="JSON lines")
     story = command("story", _lazy("kliping.commands.read", "story"), "one story's articles")
     story.add_argument("id", type=int, metavar="ID")

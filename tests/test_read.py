@@ -117,6 +117,15 @@ def test_stories_table_lists_every_story_newest_first(crawled: Crawled) -> None:
     assert "BI Tahan Suku Bunga" in row
 
 
+def test_limit_cuts_the_list_and_says_so(crawled: Crawled) -> None:
+    every = _ids(crawled.run("stories", *ALL))
+    cut = crawled.kliping.run("stories", "--limit", "3")
+    assert cut.returncode == 0 and _ids(cut.stdout) == every[:3]
+    assert "the newest 3 stories shown" in cut.stderr
+    whole = crawled.kliping.run("stories", "--limit", "0")
+    assert _ids(whole.stdout) == every and "shown" not in whole.stderr
+
+
 def test_stories_json_lines(crawled: Crawled) -> None:
     found = crawled.json_lines("stories", "--json", *ALL)
     members = crawled.sql("SELECT story_id, outlet FROM story_articles")

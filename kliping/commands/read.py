@@ -110,13 +110,18 @@ def stories(args: argparse.Namespace) -> int:
             outlet=args.outlet,
             min_size=args.min_size,
             search=args.search,
-            limit=args.limit,
+            limit=args.limit + 1 if args.limit > 0 else None,  # one more: to know there are more
         )
+    more = args.limit > 0 and len(found) > args.limit
+    found = found[: args.limit] if more else found
     if args.json:
         for s in found:
             print(json.dumps(story_json(s), ensure_ascii=False))
     else:
         print_table(found)
+    if more:
+        print(f"kliping: the newest {args.limit} stories shown; --limit N (0: all) for more",
+              file=sys.stderr)  # fmt: skip
     return 0
 
 
