@@ -53,8 +53,8 @@ def list_stories(
               AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
               AND o.article_count >= %(min_size)s
               AND (%(search)s::text IS NULL OR EXISTS (
-                    SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id
-                    WHERE m.story_id = o.story_id
+                    SELECT 1 FROM story_articles a
+                    WHERE a.story_id = o.story_id
                       AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
             ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
             LIMIT %(limit)s
@@ -74,7 +74,8 @@ def story_members(conn: psycopg.Connection, story_ids: list[int]) -> list[Member
     """Members of the stories, in time order."""
     with conn.cursor(row_factory=class_row(MemberRow)) as cur:
         cur.execute(
-            "SELECT * FROM story_articles WHERE story_id = ANY(%s::bigint[])"
+            "SELECT story_id, article_id, outlet, title, url, published, fetched_at, duplicate_of"
+            " FROM story_articles WHERE story_id = ANY(%s::bigint[])"
             " ORDER BY story_id, coalesce(published, fetched_at), article_id",
             (story_ids,),
         )
