@@ -119,17 +119,6 @@ def compare(db_url: str, reference: dict[str, str]) -> dict[str, int]:
     }
 
 
-def _daemon(kliping: Kliping, *args: str, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        kliping.command("daemon", *args),
-        env=dict(kliping.env, **env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its crawl children share its process group
-    )
-
-
 def _finished_after(db_url: str, outlets: list[str], since: float) -> bool:
     """Every outlet has a run that started after ``since`` (epoch) and ended ok/partial."""
     done = rows(
@@ -162,7 +151,7 @@ def killed_daemon(lab: Lab, rounds: int, seed: int = 1, outlets: list[str] = OUT
     mid_crawl = orphaned = 0
     for number in range(rounds):
         since = time.time()
-        daemon = _daemon(kliping, *outlets, "--every", "20")
+        daemon = kliping.daemon(*outlets, "--every", "20")
         # A random moment of a crawl: from its start (process start-up, feeds) to its storing.
         with contextlib.suppress(TimeoutError):
             wait_for(lambda t=since: _running_since(db_url, t), 30, "a crawl to start")
@@ -177,7 +166,7 @@ def killed_daemon(lab: Lab, rounds: int, seed: int = 1, outlets: list[str] = OUT
         daemon.stderr.close()  # type: ignore[union-attr]
     since = time.time()
     # Every 20 s: an outlet an orphaned crawl still holds is tried again once that crawl ends.
-    final = _daemon(kliping, *outlets, "--every", "20")
+    final = kliping.daemon(*outlets, "--every", "20")
     wait_for(lambda: _finished_after(db_url, outlets, since), 300, "the final run")
     final.send_signal(signal.SIGTERM)
     code = final.wait(60)
@@ -202,7 +191,7 @@ def database_faults(lab: Lab, mode: str, outlets: list[str] = OUTLETS[:3]) -> di
     db_url = lab.database()
     kliping = lab.kliping(db_url, **SLOW)
     since = time.time()
-    daemon = _daemon(kliping, *outlets, "--every", "3600")
+    daemon = kliping.daemon(*outlets, "--every", "3600")
     wait_for(lambda: len(stored(db_url)) >= 3, 120, "a first stored article")
     stopped_at = time.monotonic()
     lab.server.stop(mode)

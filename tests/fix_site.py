@@ -42,6 +42,18 @@ class Kliping:
             text=True,
         )
 
+    def daemon(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        """``kliping daemon ARGS`` in its own process group, which its crawl children share
+        (so a test can kill the daemon alone, or everything it started)."""
+        return subprocess.Popen(
+            self.command("daemon", *args),
+            env=dict(self.env, **env),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+
 
 def kliping_env(db_url: str, registry: Path, home: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)

@@ -41,14 +41,7 @@ def daemons() -> Iterator[list[subprocess.Popen[str]]]:
 
 
 def _daemon(kliping: Kliping, started: list, *args: str, **env: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        kliping.command("daemon", *args),
-        env=dict(kliping.env, **env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its crawl children share its process group
-    )
+    proc = kliping.daemon(*args, **env)
     started.append(proc)
     return proc
 
