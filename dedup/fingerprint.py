@@ -69,17 +69,25 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
     """Unique 64-bit hashes of the word 3-shingles (fewer words: one shingle of all of them)."""
     if not words:
         return np.empty(0, dtype=np.uint64)
-    cache = _WORD_HASH
-    h = np.array([cache.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
+    hashes = list(map(_WORD_HASH.get, words))  # a C loop; misses are filled in below
+    if None in hashes:
+        hashes = [_word_hash(w) if h is None else h for h, w in zip(hashes, words, strict=True)]
+    h = np.array(hashes, dtype=np.uint64)
     if len(words) < SHINGLE:
         mixed = np.bitwise_xor.reduce(h * _MIX[: len(words)]).reshape(1)
     else:
         n = len(words) - SHINGLE + 1
         mixed = h[:n] * _MIX[0] ^ h[1 : n + 1] * _MIX[1] ^ h[2 : n + 2] * _MIX[2]
     # A final multiply-xorshift spreads the low bits so the bottom-k are a uniform sample.
-    mixed = mixed ^ (mixed >> np.uint64(29))
-    mixed = mixed * np.uint64(0xBF58476D1CE4E5B9)
-    return np.unique(mixed ^ (mixed >> np.uint64(32)))
+    mixed ^= mixed >> np.uint64(29)
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(32)
+    # Sorted and without repeats: np.unique's result, without its generality (~20 us saved).
+    mixed.sort()
+    first = np.empty(mixed.size, dtype=bool)
+    first[0] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=first[1:])
+    return mixed[first]
 
 
 @dataclass(frozen=True, slots=True)
