@@ -30,9 +30,10 @@ _NORM_WORD = re.compile(r"[^\W_]+")
 
 
 def normalised_words(text: str, normalised: bool = False) -> list[str]:
-    """Lower-case words of a cleaned body: the unit of exact and near-copy comparison.
+    """Lower-case words of a text: the unit of exact and near-copy comparison.
 
-    ``normalised``: the text already went through ``clean_body`` (NFKC done).
+    ``normalised``: the text already went through ``clean_body`` (NFKC done); a cleaned body's
+    words are also ``CleanText.words``.
     """
     return _NORM_WORD.findall((text if normalised else normalise_unicode(text)).lower())
 
@@ -43,11 +44,11 @@ def content_hash(text: str) -> str:
     Datelines, furniture lines and the syndication footer are removed first, so a Tribun regional
     copy with another dateline still hashes equal.
     """
-    return content_hash_words(normalised_words(clean_body(text).body, True))
+    return content_hash_words(clean_body(text).words)
 
 
 def content_hash_words(words: list[str]) -> str:
-    """``content_hash`` of a body already cleaned and split by ``normalised_words``."""
+    """``content_hash`` of a cleaned body's ``words``."""
     return blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
 
 
@@ -139,7 +140,7 @@ def fingerprint(text: str) -> int:
     Near copies differ in few bits: compare with ``hamming(a, b)``; <= 3 of 64 bits is a copy on
     our data (same-event rewrites sit at 20+). Empty text gives 0.
     """
-    hashes = shingle_hashes(normalised_words(clean_body(text).body, True))
+    hashes = shingle_hashes(clean_body(text).words)
     if hashes.size == 0:
         return 0
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")

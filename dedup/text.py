@@ -64,6 +64,7 @@ _PARAGRAPH_MIN = 140
 # same insertions (checked on id_events_dev, uci_dev and random strings).
 _GLUED = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[a-z][.!?”\"][A-Z]))")
 _LINE_WORD = re.compile(r"\w+")
+_BODY_WORD = re.compile(r"[^\W_]+")
 _TITLE_PAGE_SUFFIX = re.compile(r"\s*[-–—|]?\s*halaman\s+(?:all|\d+)\s*$", re.IGNORECASE)
 
 
@@ -74,6 +75,7 @@ class CleanText:
     body: str
     lead: str
     source_url: str | None
+    words: list[str]  # the body's lower-case words (letters and digits): copy comparison's unit
 
 
 def normalise_unicode(text: str) -> str:
@@ -141,6 +143,7 @@ def clean_body(text: str, title: str = "") -> CleanText:
     title_key = _line_key(title)
     seen: set[str] = set()
     kept: list[str] = []
+    keys: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
         if not line or _BOILERPLATE_LINE.match(line) or _SIGNOFF_LINE.match(line):
@@ -156,7 +159,12 @@ def clean_body(text: str, title: str = "") -> CleanText:
             continue
         seen.add(key)
         kept.append(line)
-    return CleanText(body="\n".join(kept), lead=kept[0] if kept else "", source_url=url)
+        keys.append(key)
+    body = "\n".join(kept)
+    # The line keys already hold the body's lower-case \w+ words; these are its [^\W_]+ words
+    # unless an underscore joins two of them (saves a second pass over the text).
+    words = " ".join(keys).split() if "_" not in body else _BODY_WORD.findall(body.lower())
+    return CleanText(body=body, lead=kept[0] if kept else "", source_url=url, words=words)
 
 
 def unglue(text: str) -> str:
