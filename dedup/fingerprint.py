@@ -122,14 +122,20 @@ def resemblance(a: Sketch, b: Sketch) -> tuple[float, float]:
     """
     if not a.size or not b.size:
         return 0.0, 0.0
-    ma, mb = a.mins, b.mins
-    union = np.union1d(ma, mb)[:SKETCH_K]
-    both = int(
-        np.count_nonzero(
-            np.isin(union, ma, assume_unique=True) & np.isin(union, mb, assume_unique=True)
-        )
-    )
-    jac = both / union.size
+    # Both sketches hold distinct hashes, so in the two merged and sorted a hash of both sets
+    # is an adjacent equal pair. The union's k smallest end at ``cutoff``; the estimate counts
+    # the pairs up to it (what union1d + isin computed, at a fraction of the cost).
+    merged = np.concatenate((a.mins, b.mins))
+    merged.sort()
+    pair = merged[1:] == merged[:-1]
+    union = merged.size - int(np.count_nonzero(pair))
+    if union > SKETCH_K:
+        cutoff = merged[np.flatnonzero(~pair)[SKETCH_K - 2] + 1]  # the k-th distinct hash
+        both = int(np.count_nonzero(pair & (merged[1:] <= cutoff)))
+        union = SKETCH_K
+    else:
+        both = int(np.count_nonzero(pair))
+    jac = both / union
     inter = jac * (a.size + b.size) / (1.0 + jac)
     return jac, min(1.0, inter / min(a.size, b.size))
 

@@ -72,8 +72,15 @@ class StoryIndex:
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
         uniq = ordered[first]
         sums = np.bincount(np.cumsum(first) - 1, weights=np.repeat(weights, lengths)[perm])
-        # Sort by score, then by id descending (newer first); stable and deterministic.
-        head = np.lexsort((-uniq, -sums))[: 4 * k]
+        # The 4k best by score, then by id descending (newer first): deterministic. Only those
+        # scoring at least the 4k-th best score are sorted (with 100k articles held, a query
+        # meets ~5,000 stories, and sorting them all was the engine's most expensive step).
+        wide = 4 * k
+        if uniq.size > wide:
+            best = np.flatnonzero(sums >= np.partition(sums, uniq.size - wide)[uniq.size - wide])
+            head = best[np.lexsort((-uniq[best], -sums[best]))[:wide]]
+        else:
+            head = np.lexsort((-uniq, -sums))
         # Merged stories are indexed under several ids: add up their weight over a wider head.
         total: dict[int, float] = {}
         for indexed, w in zip(uniq[head].tolist(), sums[head].tolist(), strict=True):

@@ -66,12 +66,14 @@ class Stories:
 
     def resolve(self, s: int) -> int | None:
         """The live story ``s`` is now part of, or None if it was forgotten."""
-        seen = []
-        while s in self._alias:
-            seen.append(s)
-            s = self._alias[s]
-        for x in seen[:-1]:  # path compression keeps chains short
-            self._alias[x] = s
+        alias = self._alias
+        if s in alias:  # merged (most stories never are)
+            seen = []
+            while s in alias:
+                seen.append(s)
+                s = alias[s]
+            for x in seen[:-1]:  # path compression keeps chains short
+                alias[x] = s
         return s if s in self._live else None
 
     def _alive(self, s: int) -> bool:
