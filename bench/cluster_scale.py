@@ -1,7 +1,13 @@
-"""Throughput of `Clusterer.add` as the engine fills: time per article at 10k vs 100k held.
+"""Throughput of the engine as it fills: articles/s with 10k and with 100k articles held.
 
-    python bench/cluster_scale.py            # 10k vs 100k (about 3 minutes on 2 cores)
+    python bench/cluster_scale.py            # 10k vs 100k (3-5 minutes on 2 cores)
     python bench/cluster_scale.py --quick    # 2k vs 20k
+
+At each size two batches are measured: plain ``Clusterer.add`` in this process (one core), then
+``add_many(workers=2)`` (the per-article stage in two worker processes, the engine here: the
+2-core path a backlog takes). Reported: articles/s, wall and CPU ms an article (this process and
+the workers), the 100k/10k ratios from the same run, time in garbage collection, peak RSS and the
+load average (the machine may be shared: wall times then suffer first, CPU times less).
 
 Articles are synthetic but shaped like the real ones: ~300-word bodies and headlines drawn from
 the word frequencies of shared/data/id_events_dev.jsonl (a small built-in vocabulary if that is
@@ -13,7 +19,9 @@ forgotten (``forget_before`` is never called), so the engine holds every article
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import random
 import re
 import resource
@@ -21,6 +29,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -97,45 +106,131 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def run(small: int, large: int, probe: int, workers: int) -> dict[str, float]:
-    print(f"generating {large + 2 * probe:,} articles ...", flush=True)
-    t0 = time.perf_counter()
-    docs = list(articles(large + 2 * probe))
-    gen_s = time.perf_counter() - t0
-    base_rss = rss_mb()
-    engine = Clusterer()
-    out: dict[str, float] = {"gen_s": gen_s}
-    t_fill = time.perf_counter()
-    i = 0
-    for mark in (small, large):
-        # Fill (not measured) with the per-article stage in worker processes.
-        for _ in engine.add_many(docs[i:mark], workers=workers):
-            pass
-        # Probe 1: plain sequential add(), wall and CPU time.
-        batch = docs[mark : mark + probe]
-        w0, c0 = time.perf_counter(), time.process_time()
-        for d in batch:
-            engine.add(d)
-        out[f"add_wall_{mark}"] = (time.perf_counter() - w0) / probe
-        out[f"add_cpu_{mark}"] = (time.process_time() - c0) / probe
-        # Probe 2: add_many with workers (the daemon's path for a backlog).
-        batch = docs[mark + probe : mark + 2 * probe]
-        w0 = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds of the reaped worker processes so far (a pool's workers count once it closes)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+class GcClock:
+    """Time the parent spends in cyclic garbage collection (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._t0 = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+
+
+@dataclass
+class Probe:
+    """One measured batch: wall and CPU seconds per article."""
+
+    wall: float
+    cpu: float  # this process (the engine; for add() also the per-article stage)
+    workers_cpu: float  # worker processes (add_many only)
+    gc: float  # of ``wall``, in the parent's garbage collector
+
+    @property
+    def rate(self) -> float:
+        return 1 / self.wall
+
+
+def probe(engine: Clusterer, batch: list[Doc], workers: int, gcc: GcClock) -> Probe:
+    w0, c0, k0, g0 = time.perf_counter(), time.process_time(), children_cpu(), gcc.seconds
+    if workers > 1:
         for _ in engine.add_many(batch, workers=workers):
             pass
-        out[f"many_wall_{mark}"] = (time.perf_counter() - w0) / probe
-        i = mark + 2 * probe
+    else:
+        for d in batch:
+            engine.add(d)
+    n = len(batch)
+    return Probe(
+        (time.perf_counter() - w0) / n,
+        (time.process_time() - c0) / n,
+        (children_cpu() - k0) / n,
+        (gcc.seconds - g0) / n,
+    )
+
+
+@dataclass
+class Result:
+    probes: dict[tuple[str, int], Probe]  # ("add" | "add_many", held) -> probe
+    held: int
+    gen_s: float
+    run_s: float
+    rss_mb: float
+    engine_mb: float
+    load: list[tuple[float, float, float]]  # os.getloadavg() at the start and at the end
+
+
+def run(small: int, large: int, size: int, workers: int) -> Result:
+    print(f"generating {large + 2 * size:,} articles ...", flush=True)
+    t0 = time.perf_counter()
+    docs = list(articles(large + 2 * size))
+    gen_s = time.perf_counter() - t0
+    load = [os.getloadavg()]
+    base_rss = rss_mb()
+    gcc = GcClock()
+    engine = Clusterer()
+    probes: dict[tuple[str, int], Probe] = {}
+    t_run = time.perf_counter()
+    i = 0
+    for mark in (small, large):
+        # Fill (not measured) the way a backlog is filled: add_many with worker processes.
+        for _ in engine.add_many(docs[i:mark], workers=workers):
+            pass
+        one = probes["add", mark] = probe(engine, docs[mark : mark + size], 1, gcc)
+        many = probes["add_many", mark] = probe(
+            engine, docs[mark + size : mark + 2 * size], workers, gcc
+        )
+        i = mark + 2 * size
         print(
-            f"  {mark:>7,} held: add {out[f'add_wall_{mark}'] * 1e3:.2f} ms wall, "
-            f"{out[f'add_cpu_{mark}'] * 1e3:.2f} ms CPU; add_many({workers}) "
-            f"{out[f'many_wall_{mark}'] * 1e3:.2f} ms wall",
+            f"  {mark:>7,} held: add() {one.rate:,.0f}/s ({ms(one.cpu)} ms CPU); "
+            f"add_many({workers}) {many.rate:,.0f}/s (parent {ms(many.cpu)} ms CPU, "
+            f"workers {ms(many.workers_cpu)} ms CPU)",
             flush=True,
         )
-    out["total_s"] = time.perf_counter() - t_fill
-    out["rss_mb"] = rss_mb()
-    out["engine_mb"] = rss_mb() - base_rss
-    out["held"] = len(engine)
-    return out
+    run_s = time.perf_counter() - t_run
+    load.append(os.getloadavg())
+    return Result(probes, len(engine), gen_s, run_s, rss_mb(), rss_mb() - base_rss, load)
+
+
+def ms(x: float) -> str:
+    return f"{x * 1e3:.2f}"
+
+
+def report(r: Result, small: int, large: int, w: int) -> None:
+    print(
+        f"\n| held | add() articles/s | add() ms wall / CPU | add_many({w}) articles/s "
+        "| add_many ms wall | parent ms CPU | workers ms CPU | add_many / add() |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for m in (small, large):
+        one, many = r.probes["add", m], r.probes["add_many", m]
+        print(
+            f"| {m:,} | {one.rate:,.0f} | {ms(one.wall)} / {ms(one.cpu)} | **{many.rate:,.0f}** "
+            f"| {ms(many.wall)} | {ms(many.cpu)} | {ms(many.workers_cpu)} "
+            f"| {one.wall / many.wall:.2f}x |"
+        )
+    o_s, o_l = r.probes["add", small], r.probes["add", large]
+    m_s, m_l = r.probes["add_many", small], r.probes["add_many", large]
+    loads = ", ".join("/".join(f"{x:.2f}" for x in la) for la in r.load)
+    print(
+        f"\nratio {large:,}/{small:,} held (time per article): add() {o_l.wall / o_s.wall:.2f}x "
+        f"wall, {o_l.cpu / o_s.cpu:.2f}x CPU; add_many({w}) {m_l.wall / m_s.wall:.2f}x wall, "
+        f"{(m_l.cpu + m_l.workers_cpu) / (m_s.cpu + m_s.workers_cpu):.2f}x CPU\n"
+        f"garbage collection in add(): {ms(o_s.gc)} ms an article at {small:,} held, "
+        f"{ms(o_l.gc)} at {large:,}\n"
+        f"peak RSS {r.rss_mb:.0f} MB with {r.held:,} articles held "
+        f"(~{r.engine_mb:.0f} MB above the generated articles); run {r.run_s:.0f}s + "
+        f"generation {r.gen_s:.0f}s; load average {loads} (start, end; {os.cpu_count()} CPUs)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,28 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="2k vs 20k articles")
     ap.add_argument("--workers", type=int, default=2, help="processes for add_many (default 2)")
     args = ap.parse_args(argv)
-    small, large, probe = (2_000, 20_000, 1_000) if args.quick else (10_000, 100_000, 2_000)
-    r = run(small, large, probe, args.workers)
-    print(
-        "\n| held | add() ms/article (wall) | add() ms CPU | add() articles/s | "
-        f"add_many({args.workers}) ms/article | add_many articles/s |"
-    )
-    print("|---|---|---|---|---|---|")
-    for m in (small, large):
-        aw, ac, mw = r[f"add_wall_{m}"], r[f"add_cpu_{m}"], r[f"many_wall_{m}"]
-        print(
-            f"| {m:,} | {aw * 1e3:.2f} | {ac * 1e3:.2f} | {1 / aw:,.0f} "
-            f"| {mw * 1e3:.2f} | {1 / mw:,.0f} |"
-        )
-    print(
-        f"\nratio {large:,}/{small:,}: "
-        f"add() {r[f'add_wall_{large}'] / r[f'add_wall_{small}']:.2f}x wall, "
-        f"{r[f'add_cpu_{large}'] / r[f'add_cpu_{small}']:.2f}x CPU; "
-        f"add_many {r[f'many_wall_{large}'] / r[f'many_wall_{small}']:.2f}x\n"
-        f"peak RSS {r['rss_mb']:.0f} MB with {r['held']:,} articles held "
-        f"(~{r['engine_mb']:.0f} MB above the generated articles); "
-        f"run {r['total_s']:.0f}s + generation {r['gen_s']:.0f}s"
-    )
+    small, large, size = (2_000, 20_000, 1_000) if args.quick else (10_000, 100_000, 2_000)
+    report(run(small, large, size, args.workers), small, large, args.workers)
     return 0
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import ge, mul, neg, sub
 
 from kliping.dedup.params import Params
 from kliping.dedup.text import CleanText, clean_body, clean_title, unglue
@@ -119,42 +122,67 @@ class Idf:
     """
 
     def __init__(self) -> None:
-        self._df: dict[str, int] = {}
+        self._df: Counter[str] = Counter()
         self._n = 0
 
     def add(self, terms: Iterable[str], new_unit: bool) -> None:
         """Count ``terms`` once more; ``new_unit`` when they open a new story."""
         self._n += new_unit
-        df = self._df
-        for t in terms:
-            df[t] = df.get(t, 0) + 1
+        # Counter.update counts an iterable in C; iter() so that a dict's keys are counted once
+        # each (given a mapping, update would add its values).
+        self._df.update(iter(terms))
 
     def vector(self, counts: dict[str, float], limit: int) -> dict[str, float]:
         """L2-normalised sublinear TF-IDF vector of weighted counts (its ``limit`` heaviest),
         in order, heaviest first."""
-        get = self._df.get
-        logs = _LOG1
-        log = math.log
-        top = log(self._n + 1.0) + 1.0
-        vec = {}
-        for t, c in counts.items():
-            df = get(t, 0)
-            idf = top - (logs[df] if df < len(logs) else log(df + 1.0))
-            vec[t] = (1.0 + log(c) if c >= 1.0 else c) * idf
-        if len(vec) > limit:
+        # Per term: tf = 1 + ln(c) (c itself below 1), idf = ln(N + 1) + 1 - ln(df + 1). This is
+        # the engine's hottest function, so the loop runs in C (maps over tables of logs); every
+        # term gets exactly the float operations of a plain loop: bit-identical vectors.
+        if not counts:
+            return {}
+        terms = list(counts)
+        dfs = list(map(self._df.get, terms, repeat(0)))
+        top = math.log(self._n + 1.0) + 1.0
+        idfs = map(sub, repeat(top), _ln_df1(dfs))
+        weights = list(map(mul, _tf(list(counts.values())), idfs))
+        if len(weights) > limit:
             # Keep the heaviest: everything at or above the limit-th weight (ties may add a few).
-            floor = sorted(vec.values())[-limit]
-            vec = {t: v for t, v in vec.items() if v >= floor}
-        norm = math.sqrt(math.fsum([v * v for v in vec.values()]))
+            floor = sorted(weights)[-limit]
+            keep = list(map(ge, weights, repeat(floor)))
+            terms, weights = list(compress(terms, keep)), list(compress(weights, keep))
+        # fsum is exactly rounded: the norm does not depend on the order of the terms.
+        norm = math.sqrt(math.fsum(map(mul, weights, weights)))
         if norm == 0.0:
             return {}
-        # Heaviest first (ties by term): callers take the top terms by slicing.
-        return {t: v / norm for t, v in sorted(vec.items(), key=_heaviest)}
+        # Heaviest first, ties by term (sorted by (-weight, term)): callers take the top terms by
+        # slicing. -(-w) is w exactly.
+        return {t: -w / norm for w, t in sorted(zip(map(neg, weights), terms, strict=True))}
 
 
-def _heaviest(kv: tuple[str, float]) -> tuple[float, str]:
-    return -kv[1], kv[0]
+# ln(df + 1) for df = 0, 1, ...: a table, grown on demand up to a bound (df only grows).
+_LN1: list[float] = []
+_LN1_MAX = 1 << 16
 
 
-# ln(df + 1) for the small document frequencies that almost every term has.
-_LOG1 = [math.log(i + 1.0) for i in range(4096)]
+def _ln_df1(dfs: list[int]) -> Iterable[float]:
+    most = max(dfs)
+    if most >= len(_LN1) and most < _LN1_MAX:
+        _LN1.extend(math.log(i + 1.0) for i in range(len(_LN1), min(2 * most + 1, _LN1_MAX)))
+    if most < len(_LN1):
+        return map(_LN1.__getitem__, dfs)
+    return [_LN1[d] if d < _LN1_MAX else math.log(d + 1.0) for d in dfs]
+
+
+# Sublinear tf by weighted count (a count is a sum of a few weights: few distinct values).
+_TF: dict[float, float] = {}
+
+
+def _tf(counts: list[float]) -> list[float]:
+    out = list(map(_TF.get, counts))
+    if None in out:
+        if len(_TF) > 100_000:
+            _TF.clear()
+        for i, c in enumerate(counts):
+            if out[i] is None:
+                out[i] = _TF[c] = 1.0 + math.log(c) if c >= 1.0 else c
+    return out  # type: ignore[return-value]

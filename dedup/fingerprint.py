@@ -30,9 +30,10 @@ _NORM_WORD = re.compile(r"[^\W_]+")
 
 
 def normalised_words(text: str, normalised: bool = False) -> list[str]:
-    """Lower-case words of a cleaned body: the unit of exact and near-copy comparison.
+    """Lower-case words of a text: the unit of exact and near-copy comparison.
 
-    ``normalised``: the text already went through ``clean_body`` (NFKC done).
+    ``normalised``: the text already went through ``clean_body`` (NFKC done); a cleaned body's
+    words are also ``CleanText.words``.
     """
     return _NORM_WORD.findall((text if normalised else normalise_unicode(text)).lower())
 
@@ -43,11 +44,11 @@ def content_hash(text: str) -> str:
     Datelines, furniture lines and the syndication footer are removed first, so a Tribun regional
     copy with another dateline still hashes equal.
     """
-    return content_hash_words(normalised_words(clean_body(text).body, True))
+    return content_hash_words(clean_body(text).words)
 
 
 def content_hash_words(words: list[str]) -> str:
-    """``content_hash`` of a body already cleaned and split by ``normalised_words``."""
+    """``content_hash`` of a cleaned body's ``words``."""
     return blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
 
 
@@ -69,17 +70,25 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
     """Unique 64-bit hashes of the word 3-shingles (fewer words: one shingle of all of them)."""
     if not words:
         return np.empty(0, dtype=np.uint64)
-    cache = _WORD_HASH
-    h = np.array([cache.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
+    hashes = list(map(_WORD_HASH.get, words))  # a C loop; misses are filled in below
+    if None in hashes:
+        hashes = [_word_hash(w) if h is None else h for h, w in zip(hashes, words, strict=True)]
+    h = np.array(hashes, dtype=np.uint64)
     if len(words) < SHINGLE:
         mixed = np.bitwise_xor.reduce(h * _MIX[: len(words)]).reshape(1)
     else:
         n = len(words) - SHINGLE + 1
         mixed = h[:n] * _MIX[0] ^ h[1 : n + 1] * _MIX[1] ^ h[2 : n + 2] * _MIX[2]
     # A final multiply-xorshift spreads the low bits so the bottom-k are a uniform sample.
-    mixed = mixed ^ (mixed >> np.uint64(29))
-    mixed = mixed * np.uint64(0xBF58476D1CE4E5B9)
-    return np.unique(mixed ^ (mixed >> np.uint64(32)))
+    mixed ^= mixed >> np.uint64(29)
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(32)
+    # Sorted and without repeats: np.unique's result, without its generality (~20 us saved).
+    mixed.sort()
+    first = np.empty(mixed.size, dtype=bool)
+    first[0] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=first[1:])
+    return mixed[first]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +122,20 @@ def resemblance(a: Sketch, b: Sketch) -> tuple[float, float]:
     """
     if not a.size or not b.size:
         return 0.0, 0.0
-    ma, mb = a.mins, b.mins
-    union = np.union1d(ma, mb)[:SKETCH_K]
-    both = int(
-        np.count_nonzero(
-            np.isin(union, ma, assume_unique=True) & np.isin(union, mb, assume_unique=True)
-        )
-    )
-    jac = both / union.size
+    # Both sketches hold distinct hashes, so in the two merged and sorted a hash of both sets
+    # is an adjacent equal pair. The union's k smallest end at ``cutoff``; the estimate counts
+    # the pairs up to it (what union1d + isin computed, at a fraction of the cost).
+    merged = np.concatenate((a.mins, b.mins))
+    merged.sort()
+    pair = merged[1:] == merged[:-1]
+    union = merged.size - int(np.count_nonzero(pair))
+    if union > SKETCH_K:
+        cutoff = merged[np.flatnonzero(~pair)[SKETCH_K - 2] + 1]  # the k-th distinct hash
+        both = int(np.count_nonzero(pair & (merged[1:] <= cutoff)))
+        union = SKETCH_K
+    else:
+        both = int(np.count_nonzero(pair))
+    jac = both / union
     inter = jac * (a.size + b.size) / (1.0 + jac)
     return jac, min(1.0, inter / min(a.size, b.size))
 
@@ -131,7 +146,7 @@ def fingerprint(text: str) -> int:
     Near copies differ in few bits: compare with ``hamming(a, b)``; <= 3 of 64 bits is a copy on
     our data (same-event rewrites sit at 20+). Empty text gives 0.
     """
-    hashes = shingle_hashes(normalised_words(clean_body(text).body, True))
+    hashes = shingle_hashes(clean_body(text).words)
     if hashes.size == 0:
         return 0
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")

@@ -49,29 +49,44 @@ class StoryIndex:
 
         ``resolve`` maps an indexed id to the live story it now belongs to (merges) or None.
         """
-        ids: list[np.ndarray] = []
+        postings: list[array[int]] = []
         weights: list[float] = []
         lengths: list[int] = []
+        post = self._post
         for term, w in query:
-            arr = self._post.get(term)
+            arr = post.get(term)
             if arr:
-                ids.append(np.frombuffer(arr, dtype=np.int64))
+                postings.append(arr)
                 weights.append(w)
                 lengths.append(len(arr))
-        if not ids:
+        if not postings:
             return []
-        flat = np.concatenate(ids)  # copies: no view of a posting outlives this call
-        del ids
-        uniq, inv = np.unique(flat, return_inverse=True)
-        sums = np.bincount(inv, weights=np.repeat(np.asarray(weights), lengths))
-        # Sort by score, then by id descending (newer first); stable and deterministic.
-        order = np.lexsort((-uniq, -sums))
+        flat = np.frombuffer(b"".join(postings), dtype=np.int64)  # a copy: postings may change
+        # np.unique(flat, return_inverse=True) by hand (a fifth of this function's time): a
+        # stable sort keeps each story's entries in query order, so bincount adds its weights in
+        # the same order as over ``flat`` itself: the same sums to the last bit.
+        perm = flat.argsort(kind="stable")
+        ordered = flat[perm]
+        first = np.empty(ordered.size, dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        uniq = ordered[first]
+        sums = np.bincount(np.cumsum(first) - 1, weights=np.repeat(weights, lengths)[perm])
+        # The 4k best by score, then by id descending (newer first): deterministic. Only those
+        # scoring at least the 4k-th best score are sorted (with 100k articles held, a query
+        # meets ~5,000 stories, and sorting them all was the engine's most expensive step).
+        wide = 4 * k
+        if uniq.size > wide:
+            best = np.flatnonzero(sums >= np.partition(sums, uniq.size - wide)[uniq.size - wide])
+            head = best[np.lexsort((-uniq[best], -sums[best]))[:wide]]
+        else:
+            head = np.lexsort((-uniq, -sums))
         # Merged stories are indexed under several ids: add up their weight over a wider head.
         total: dict[int, float] = {}
-        for i in order[: 4 * k].tolist():
-            s = resolve(int(uniq[i]))
+        for indexed, w in zip(uniq[head].tolist(), sums[head].tolist(), strict=True):
+            s = resolve(indexed)
             if s is not None:
-                total[s] = total.get(s, 0.0) + float(sums[i])
+                total[s] = total.get(s, 0.0) + w
         return sorted(total, key=lambda s: (-total[s], -s))[:k]
 
     def compact(self, alive: Callable[[int], bool]) -> None:

@@ -47,7 +47,7 @@ def aware(t: datetime | None) -> datetime | None:
 def prepare(doc: Doc, params: Params) -> Prepared:
     title = clean_title(doc.title)
     cleaned = clean_body(doc.text, title)
-    words = normalised_words(cleaned.body, True)
+    words = cleaned.words
     return Prepared(
         published=aware(doc.published),
         content_hash=content_hash_words(words) if words else None,

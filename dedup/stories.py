@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from operator import mul
 
 from kliping.dedup.index import StoryIndex
 from kliping.dedup.params import Params
@@ -34,9 +35,11 @@ class Story:
 def _cos(vec: dict[str, float], c: dict[str, float], norm2: float) -> float:
     if norm2 <= 0.0:
         return 0.0
-    # Only shared terms contribute; the key intersection runs in C and is usually small.
-    # fsum is exactly rounded, so the (hash-seeded) order of the set cannot change the result.
-    return math.fsum([vec[t] * c[t] for t in vec.keys() & c.keys()]) / math.sqrt(norm2)
+    # Only shared terms contribute; the key intersection and the products run in C. fsum is
+    # exactly rounded, so the (hash-seeded) order of the set cannot change the result.
+    shared = vec.keys() & c.keys()
+    products = map(mul, map(vec.__getitem__, shared), map(c.__getitem__, shared))
+    return math.fsum(products) / math.sqrt(norm2)
 
 
 def _add_into(c: dict[str, float], norm2: float, vec: dict[str, float]) -> float:
@@ -63,12 +66,14 @@ class Stories:
 
     def resolve(self, s: int) -> int | None:
         """The live story ``s`` is now part of, or None if it was forgotten."""
-        seen = []
-        while s in self._alias:
-            seen.append(s)
-            s = self._alias[s]
-        for x in seen[:-1]:  # path compression keeps chains short
-            self._alias[x] = s
+        alias = self._alias
+        if s in alias:  # merged (most stories never are)
+            seen = []
+            while s in alias:
+                seen.append(s)
+                s = alias[s]
+            for x in seen[:-1]:  # path compression keeps chains short
+                alias[x] = s
         return s if s in self._live else None
 
     def _alive(self, s: int) -> bool:

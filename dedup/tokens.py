@@ -72,12 +72,8 @@ def words(text: str) -> list[str]:
 
 def is_indonesian(tokens: list[str]) -> bool:
     """Cheap language guess from stop-word hits; ties and empty input count as Indonesian."""
-    id_hits = en_hits = 0
-    for tok in tokens[:400]:
-        low = tok.lower()
-        id_hits += low in ID_STOPWORDS
-        en_hits += low in EN_STOPWORDS
-    return id_hits >= en_hits
+    low = list(map(str.lower, tokens[:400]))
+    return sum(map(ID_STOPWORDS.__contains__, low)) >= sum(map(EN_STOPWORDS.__contains__, low))
 
 
 @lru_cache(maxsize=200_000)
