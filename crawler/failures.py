@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -24,6 +26,8 @@ def describe_failure(failure: Failure) -> str:
         return "timeout: no answer in time"
     if name == "DownloadConnectionRefusedError":
         return "refused: nothing listens at that address"
+    if isinstance(exc, zlib.error) or name in ("BadGzipFile", "DecompressionMaxSizeExceeded"):
+        return "undecodable: the body does not match its Content-Encoding"
     if name == "DownloadFailedError" and "ConnectionLost" in str(exc):
         return "reset: the server dropped the connection"
     if isinstance(exc, CancelledError) or name == "DownloadCancelledError":

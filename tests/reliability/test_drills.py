@@ -77,6 +77,7 @@ def test_generated_bad_pages_are_each_stored_or_counted(lab: Lab) -> None:
     kinds = figures["kinds"]
     assert kinds["intact"] == {"stored": sum(kinds["intact"].values())}
     assert "stored" not in kinds["binary-as-html"] and "stored" not in kinds["20mb"]
+    assert figures["reasons"]["undecodable"] == sum(kinds["bad-compression"].values())
     assert figures["peak RSS MiB"] < 1024  # a 20 MB page is dropped, not held
 
 
