@@ -116,6 +116,7 @@ def compare(db_url: str, reference: dict[str, str]) -> dict[str, int]:
         "half-written": broken["half-written"] + broken["unlisted"],
         "story faults": broken["miscounted"] + broken["empty"] + broken["stray-copy"],
         "unclustered": waiting,
+        "run faults": broken["unended"],
     }
 
 

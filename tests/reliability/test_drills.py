@@ -22,7 +22,7 @@ from kliping.sample_site.server import SampleSite, serve
 from kliping.storage.embedded import EmbeddedPostgres
 
 CLEAN = {"lost": 0, "extra": 0, "changed": 0, "doubled": 0, "half-written": 0, "story faults": 0,
-         "unclustered": 0}  # fmt: skip
+         "unclustered": 0, "run faults": 0}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
