@@ -30,10 +30,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import psycopg
 
@@ -43,7 +41,8 @@ from kliping.sample_site import badpages, faults
 from kliping.sample_site.server import SampleSite, serve
 from kliping.storage import integrity
 from kliping.storage.embedded import EmbeddedPostgres
-from tests.fix_site import Kliping, kliping_env
+from tests.fix_db import rows
+from tests.fix_site import Kliping, kliping_env, wait_for
 
 OUTLETS = ["detik", "kompas", "tribunnews", "poskupang", "liputan6", "tempo"]
 # Slow enough that a crawl lasts seconds, so kills and restarts land inside one.
@@ -65,10 +64,10 @@ class Lab:
     def database(self) -> str:
         return fresh_database(self.conninfo, f"faults_{os.getpid()}_{next(self._numbers)}")
 
-    def kliping(self, db_url: str, registry: str = "content", **env: str) -> Kliping:
+    def kliping(self, db_url: str, registry: str = "outlets", **env: str) -> Kliping:
+        """``kliping`` on ``db_url`` with the site's ``outlets`` or ``faults`` registry."""
         path = self.folder / f"{registry}.toml"
-        text = self.site.registry_text() if registry == "content" else None
-        path.write_text(text or self.site.fault_registry_text())
+        path.write_text(self.site.registry_text(path.name))
         return Kliping(kliping_env(db_url, path, self.folder / "home", **env))
 
     def reference(self, outlets: list[str]) -> dict[str, str]:
@@ -84,21 +83,7 @@ class Lab:
 
 
 def stored(db_url: str) -> dict[str, str]:
-    with psycopg.connect(db_url) as conn:
-        return dict(conn.execute("SELECT url, content_hash FROM articles").fetchall())  # type: ignore[arg-type]
-
-
-def rows(db_url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(db_url) as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
-
-
-def wait_for(check: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
+    return dict(rows(db_url, "SELECT url, content_hash FROM articles"))
 
 
 def compare(db_url: str, reference: dict[str, str]) -> dict[str, int]:
@@ -138,7 +123,7 @@ def _running_since(db_url: str, since: float) -> bool:
 
 
 def _nothing_running(db_url: str) -> bool:
-    return not rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'running'")
+    return not _running_since(db_url, 0.0)
 
 
 # -- drills ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -97,6 +98,12 @@ def empty_db_url(pg_server: str) -> Iterator[str]:
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as c:
         yield c
+
+
+def rows(db_url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
+    """All rows of one parametrized query, on a connection of its own."""
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
 
 
 def database_name(conninfo: str) -> str:

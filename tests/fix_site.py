@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,16 @@ class Kliping:
             text=True,
             start_new_session=True,
         )
+
+
+def wait_for(check: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll ``check`` until it returns something true (returned); TimeoutError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.1)
+    return value
 
 
 def kliping_env(db_url: str, registry: Path, home: Path, **extra: str) -> dict[str, str]:

@@ -6,28 +6,13 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-import psycopg
 import pytest
 
 from kliping.sample_site.server import SampleSite
-from tests.fix_site import Kliping
-
-
-def _wait(check: Callable[[], object], timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def _rows(db_url: str, sql: str, *params: object) -> list[tuple]:
-    with psycopg.connect(db_url) as conn:
-        return conn.execute(sql, params).fetchall()
+from tests.fix_db import rows
+from tests.fix_site import Kliping, wait_for
 
 
 @pytest.fixture
@@ -50,8 +35,8 @@ def test_scheduled_runs_happen_and_status_reports_them(
     kliping: Kliping, db_url: str, daemons: list
 ) -> None:
     daemon = _daemon(kliping, daemons, "tempo", "detik", "--every", "3")
-    _wait(
-        lambda: _rows(db_url, "SELECT count(*) FROM crawl_runs WHERE outlet = 'tempo'"
+    wait_for(
+        lambda: rows(db_url, "SELECT count(*) FROM crawl_runs WHERE outlet = 'tempo'"
                       " AND status = 'ok'")[0][0] >= 2,
         120, "two scheduled runs of tempo",
     )  # fmt: skip
@@ -69,8 +54,8 @@ def test_scheduled_runs_happen_and_status_reports_them(
     assert not kliping.run("status", "--json").stdout.count('"alive": true')
     # The scheduled crawls clustered what they stored.
     assert (
-        _rows(db_url, "SELECT count(*) FROM story_members")[0][0]
-        == _rows(db_url, "SELECT count(*) FROM articles")[0][0]
+        rows(db_url, "SELECT count(*) FROM story_members")[0][0]
+        == rows(db_url, "SELECT count(*) FROM articles")[0][0]
     )
 
 
@@ -78,17 +63,17 @@ def test_trigger_from_another_process_starts_a_crawl_quickly(
     kliping: Kliping, db_url: str, daemons: list
 ) -> None:
     _daemon(kliping, daemons, "tempo", "--every", "3600")
-    _wait(lambda: _rows(db_url, "SELECT 1 FROM crawl_runs WHERE outlet = 'tempo'"
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM crawl_runs WHERE outlet = 'tempo'"
                         " AND status <> 'running'"), 90, "the start-up crawl")  # fmt: skip
     asked = time.monotonic()
     assert kliping.run("trigger", "tempo").returncode == 0
-    _wait(
-        lambda: _rows(db_url, "SELECT 1 FROM crawl_requests WHERE status <> 'pending'"),
+    wait_for(
+        lambda: rows(db_url, "SELECT 1 FROM crawl_requests WHERE status <> 'pending'"),
         10, "the daemon to take the request",
     )  # fmt: skip
     taken = time.monotonic() - asked
     assert taken < 2.0 + 1.5, taken  # 2 s goal; the rest is this test's own process start-up
-    _wait(lambda: _rows(db_url, "SELECT 1 FROM crawl_runs WHERE trigger = 'manual'"
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM crawl_runs WHERE trigger = 'manual'"
                         " AND status = 'ok'"), 90, "the manual run")  # fmt: skip
 
 
@@ -97,20 +82,20 @@ def test_triggers_during_a_run_are_queued_once_and_never_overlap(
 ) -> None:
     slow = {"KLIPING_DOWNLOAD_DELAY": "0.4", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
     daemon = _daemon(kliping, daemons, "kompas", "--every", "3600", **slow)
-    _wait(lambda: _rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'running'"),
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'running'"),
           60, "the start-up crawl")  # fmt: skip
     first = kliping.run("trigger", "kompas")
     second = kliping.run("trigger", "kompas")
     assert "queued" in first.stdout and "already queued" in second.stdout
-    _wait(lambda: len(_rows(db_url, "SELECT 1 FROM crawl_runs WHERE status <> 'running'")) >= 2,
+    wait_for(lambda: len(rows(db_url, "SELECT 1 FROM crawl_runs WHERE status <> 'running'")) >= 2,
           120, "the queued run")  # fmt: skip
     time.sleep(3)  # nothing else may start
     daemon.send_signal(signal.SIGTERM)
     assert daemon.wait(60) == 0
-    spans = _rows(db_url, "SELECT started_at, finished_at FROM crawl_runs ORDER BY id")
+    spans = rows(db_url, "SELECT started_at, finished_at FROM crawl_runs ORDER BY id")
     assert len(spans) == 2
     assert spans[0][1] <= spans[1][0]  # one after the other, never together
-    urls = [r[0] for r in _rows(db_url, "SELECT url FROM articles")]
+    urls = [r[0] for r in rows(db_url, "SELECT url FROM articles")]
     assert len(urls) == len(set(urls))
 
 
@@ -119,13 +104,13 @@ def test_sigterm_mid_crawl_exits_0_and_writes_nothing_half(
 ) -> None:
     slow = {"KLIPING_DOWNLOAD_DELAY": "0.5", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
     daemon = _daemon(kliping, daemons, "tribunnews", "kompas", "--every", "3600", **slow)
-    _wait(lambda: _rows(db_url, "SELECT 1 FROM articles"), 60, "a first stored article")
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM articles"), 60, "a first stored article")
     daemon.send_signal(signal.SIGTERM)
     assert daemon.wait(45) == 0, daemon.stderr.read()[-2000:] if daemon.stderr else ""
-    statuses = {r[0] for r in _rows(db_url, "SELECT status FROM crawl_runs")}
+    statuses = {r[0] for r in rows(db_url, "SELECT status FROM crawl_runs")}
     assert "running" not in statuses
     assert "abandoned" in statuses
-    broken = _rows(db_url, "SELECT url FROM articles WHERE text = '' OR title IS NULL")
+    broken = rows(db_url, "SELECT url FROM articles WHERE text = '' OR title IS NULL")
     assert broken == []
 
 
@@ -134,19 +119,19 @@ def test_kill_9_mid_crawl_then_restart_finishes_without_loss_or_doubles(
 ) -> None:
     slow = {"KLIPING_DOWNLOAD_DELAY": "0.5", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
     daemon = _daemon(kliping, daemons, "kompas", "--every", "3600", **slow)
-    _wait(lambda: _rows(db_url, "SELECT 1 FROM articles"), 60, "a first stored article")
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM articles"), 60, "a first stored article")
     os.killpg(daemon.pid, signal.SIGKILL)  # the daemon and its crawl child, mid-run
     daemon.wait()
-    assert _rows(db_url, "SELECT status FROM crawl_runs") == [("running",)]
+    assert rows(db_url, "SELECT status FROM crawl_runs") == [("running",)]
     again = _daemon(kliping, daemons, "kompas", "--every", "3600")
     expected = {site.url(a) for a in site.corpus if a.outlet == "kompas"}
-    _wait(
-        lambda: {r[0] for r in _rows(db_url, "SELECT url FROM articles")} == expected,
+    wait_for(
+        lambda: {r[0] for r in rows(db_url, "SELECT url FROM articles")} == expected,
         90, "every kompas article",
     )  # fmt: skip
     again.send_signal(signal.SIGTERM)
     assert again.wait(60) == 0
-    urls = [r[0] for r in _rows(db_url, "SELECT url FROM articles")]
+    urls = [r[0] for r in rows(db_url, "SELECT url FROM articles")]
     assert len(urls) == len(set(urls)) == len(expected)
-    statuses = [r[0] for r in _rows(db_url, "SELECT status FROM crawl_runs ORDER BY id")]
+    statuses = [r[0] for r in rows(db_url, "SELECT status FROM crawl_runs ORDER BY id")]
     assert statuses[0] == "abandoned" and statuses[-1] in ("ok", "partial")
