@@ -48,14 +48,10 @@ class SampleSite:
         """The hand-written articles (no synthetic ones): what feeds list."""
         return [a for a in self.articles if "-x" not in a.record["id"]]
 
-    def registry_text(self) -> str:
-        """The sample registry with this server's address filled in."""
-        text = resources.files("kliping.sample_site").joinpath("outlets.toml").read_text("utf-8")
-        return text.replace("{base}", self.base)
-
-    def fault_registry_text(self) -> str:
-        """The registry of the fault outlets (network faults, generated broken pages)."""
-        text = resources.files("kliping.sample_site").joinpath("faults.toml").read_text("utf-8")
+    def registry_text(self, name: str = "outlets.toml") -> str:
+        """A sample registry with this server's address filled in: ``outlets.toml`` (the
+        outlets), or ``faults.toml`` (network faults, generated broken pages)."""
+        text = resources.files("kliping.sample_site").joinpath(name).read_text("utf-8")
         return text.replace("{base}", self.base)
 
     def registry(self) -> Registry:
