@@ -133,8 +133,8 @@ class Daemon:
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
-        for key, outlet in self.outlets.items():
-            seconds = self.every or outlet.interval_minutes * 60.0
+        for key in self.outlets:
+            seconds = self._interval(key)
             # Jitter keeps outlets from firing together; a tenth of the interval, at most 60 s.
             jitter = min(60.0, seconds / 10)
             # At start every outlet crawls soon, spread over up to 10 s.
@@ -247,14 +247,17 @@ class Daemon:
                 with self.mutex:
                     self.running.pop(outlet, None)
 
+    def _interval(self, outlet: str) -> float:
+        """Seconds between two scheduled crawls of ``outlet``."""
+        return self.every or self.outlets[outlet].interval_minutes * 60.0
+
     def _retry_later(self, outlet: str, why: str) -> None:
         """One extra run of ``outlet`` after a backoff (the regular schedule goes on too)."""
         if self.stop.is_set():
             return
         failed = self.failures[outlet] = self.failures.get(outlet, 0) + 1
-        interval = self.every or self.outlets[outlet].interval_minutes * 60.0
-        delay = min(interval, RETRY_SECONDS * 2 ** (failed - 1))
-        if delay >= interval:
+        delay = RETRY_SECONDS * 2 ** (failed - 1)
+        if delay >= self._interval(outlet):
             return  # the regular schedule comes as soon
         log.warning("%s: crawling %s again in %.0fs", why, outlet, delay)
         self.scheduler.add_job(
