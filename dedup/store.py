@@ -9,6 +9,7 @@ clustering at once cannot interleave their writes.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
@@ -28,10 +29,13 @@ WINDOW = timedelta(days=3)
 PARALLEL_FROM = 400  # articles; below this a process pool's start-up costs more than it saves
 PARALLEL_WORKERS = 2
 
-_ARTICLE = (
+_COLUMNS = (
     "SELECT a.id, coalesce(a.title, ''), a.text, a.published, a.outlet, a.url, m.story_id,"
-    " coalesce(a.published, a.fetched_at) AS at FROM articles a"
+    " coalesce(a.published, a.fetched_at) AS at"
 )
+_ARTICLE = _COLUMNS + " FROM articles a"
+# Clustered articles with the time their membership was written (one per clustering batch).
+_CLUSTERED = _COLUMNS + ", m.added_at FROM articles a JOIN story_members m ON m.article_id = a.id"
 
 
 def _doc(row: Sequence[object]) -> Doc:
@@ -90,17 +94,17 @@ class StoryStore:
         articles arrive) all those from ``since`` on, later the memberships written since."""
         if self.watermark is None or self.replayed_since is None or since < self.replayed_since:
             rows = conn.execute(
-                _ARTICLE + " JOIN story_members m ON m.article_id = a.id"
-                " WHERE coalesce(a.published, a.fetched_at) >= %s ORDER BY a.id",
+                _CLUSTERED + " WHERE coalesce(a.published, a.fetched_at) >= %s"
+                " ORDER BY m.added_at, a.id",
                 (since,),
             ).fetchall()
             self.replayed_since = since
         else:
             rows = conn.execute(
-                _ARTICLE + " JOIN story_members m ON m.article_id = a.id"
-                " WHERE m.added_at >= %s ORDER BY a.id",
+                _CLUSTERED + " WHERE m.added_at >= %s ORDER BY m.added_at, a.id",
                 (self.watermark,),
             ).fetchall()
+        rows = _as_clustered(rows)
         for row, assignment in zip(rows, self._add_all([_doc(r) for r in rows]), strict=True):
             self.story_ids.setdefault(assignment.story, int(row[6]))  # type: ignore[arg-type]
 
@@ -175,6 +179,19 @@ class StoryStore:
             """,
             (sorted(story_ids),),
         )
+
+
+def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Rows in the order they were first clustered, so a replay rebuilds the same stories: batch
+    after batch (a batch's memberships share ``added_at``, written in one transaction), each in
+    the order ``cluster_pending`` gave it. Replayed by article id instead, the order-dependent
+    engine could group the window otherwise than the stored stories, and a later copy would join
+    another story than its original (the killed-daemon drill caught it)."""
+    ordered: list[tuple[object, ...]] = []
+    for _, group in itertools.groupby(rows, key=lambda r: r[8]):
+        batch = list(group)
+        ordered += [batch[i] for i in replay_order([_doc(r) for r in batch])]
+    return ordered
 
 
 def cluster_pending(conn: psycopg.Connection) -> int:
