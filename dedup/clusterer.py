@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 
+from kliping.dedup.embedding import usable
 from kliping.dedup.features import Idf
 from kliping.dedup.fingerprint import Sketch, resemblance
 from kliping.dedup.index import CopyIndex
@@ -44,7 +45,7 @@ class Clusterer:
     """Online copy detection and story assignment (see the module docstring)."""
 
     def __init__(self, params: Params | None = None) -> None:
-        self.params = params or Params()
+        self.params = usable(params or Params())
         self._idf = Idf()
         self._stories = Stories(self.params)
         self._recs: dict[int, _Rec] = {}
@@ -134,7 +135,10 @@ class Clusterer:
             terms = pre.terms
             vec = self._idf.vector(terms.counts, p.vector_terms)
             short = pre.words < p.short_words
-            scored = self._stories.scored(vec, when, p.short_size_bonus if short else 0.0)
+            emb = pre.embedding
+            ew = p.short_embed_weight if short else p.embed_weight
+            bonus = p.short_size_bonus if short else 0.0
+            scored = self._stories.scored(vec, when, bonus, emb, ew)
             threshold = p.short_threshold if short else p.threshold
             if scored and scored[0][1] >= threshold:
                 story, score = scored[0]
@@ -144,14 +148,13 @@ class Clusterer:
                 story, score = n, 0.0
                 self._stories.create(n, doc.id)
                 self._idf.add(terms.counts, True)
-            self._stories.join(story, n, vec, when)
+            self._stories.join(story, n, vec, when, emb)
             merge = p.short_merge_threshold if short else p.merge_threshold
-            self._merges.extend(self._stories.merge_close(story, scored[1:], threshold, merge))
+            self._merges.extend(self._stories.merge_close(story, scored[1:], threshold, merge, ew))
             small = p.short_absorb_size if short else p.absorb_size
             if small:
-                bonus = p.short_size_bonus if short else 0.0
                 self._merges.extend(
-                    self._stories.absorb_small(story, scored, threshold, bonus, small)
+                    self._stories.absorb_small(story, scored, threshold, bonus, small, ew)
                 )
             a = Assignment(doc.id, self._stories[story].label, None, score)
 

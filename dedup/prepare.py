@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
+
 from kliping.dedup.features import Terms, extract
 from kliping.dedup.fingerprint import Sketch, content_hash_words, normalised_words, sketch
 from kliping.dedup.params import Params
@@ -37,6 +39,7 @@ class Prepared:
     sketch: Sketch | None  # bottom-k MinHash of the body's shingles
     words: int  # body length in words
     terms: Terms  # weighted terms for the story clusterer
+    embedding: np.ndarray | None = None  # unit sentence embedding (Params.embed_weight > 0)
 
 
 def aware(t: datetime | None) -> datetime | None:
@@ -48,6 +51,7 @@ def prepare(doc: Doc, params: Params) -> Prepared:
     title = clean_title(doc.title)
     cleaned = clean_body(doc.text, title)
     words = cleaned.words
+    terms = extract(title, doc.text, params, cleaned)
     return Prepared(
         published=aware(doc.published),
         content_hash=content_hash_words(words) if words else None,
@@ -56,8 +60,21 @@ def prepare(doc: Doc, params: Params) -> Prepared:
         source_url_key=normalise_url(cleaned.source_url),
         sketch=sketch(words) if len(words) >= 3 else None,
         words=len(words),
-        terms=extract(title, doc.text, params, cleaned),
+        terms=terms,
+        embedding=_embedding(title, words, terms, params),
     )
+
+
+def _embedding(title: str, words: list[str], terms: Terms, params: Params) -> np.ndarray | None:
+    weight = params.short_embed_weight if len(words) < params.short_words else params.embed_weight
+    if weight <= 0:
+        return None
+    from kliping.dedup.embedding import coverage, embed  # the optional extra, only when used
+
+    text = " ".join([title, *words[: params.embed_lead_words]])
+    if terms.language != "en" and coverage(text) < params.embed_min_coverage:
+        return None
+    return embed(text)
 
 
 def prepare_many(args: tuple[list[Doc], Params]) -> list[Prepared]:

@@ -15,6 +15,8 @@ from datetime import datetime
 from itertools import islice
 from operator import mul
 
+import numpy as np
+
 from kliping.dedup.index import StoryIndex
 from kliping.dedup.params import Params
 
@@ -27,6 +29,7 @@ class Story:
     first: datetime | None = None
     last: datetime | None = None
     members: list[int] = field(default_factory=list)
+    emb: np.ndarray | None = None  # sum of the members' sentence embeddings (if any)
 
     def cosine(self, vec: dict[str, float]) -> float:
         return _cos(vec, self.centroid, self.norm2)
@@ -40,6 +43,12 @@ def _cos(vec: dict[str, float], c: dict[str, float], norm2: float) -> float:
     shared = vec.keys() & c.keys()
     products = map(mul, map(vec.__getitem__, shared), map(c.__getitem__, shared))
     return math.fsum(products) / math.sqrt(norm2)
+
+
+def _emb_cos(emb: np.ndarray, total: np.ndarray, center: float) -> float:
+    """Cosine of a unit embedding with a story's summed embeddings, minus ``center``."""
+    norm = float(np.linalg.norm(total))
+    return float(emb @ total) / norm - center if norm > 0.0 else 0.0
 
 
 def _add_into(c: dict[str, float], norm2: float, vec: dict[str, float]) -> float:
@@ -84,7 +93,12 @@ class Stories:
         return st
 
     def scored(
-        self, vec: dict[str, float], when: datetime | None, size_bonus: float = 0.0
+        self,
+        vec: dict[str, float],
+        when: datetime | None,
+        size_bonus: float = 0.0,
+        emb: np.ndarray | None = None,
+        embed_weight: float = 0.0,
     ) -> list[tuple[int, float]]:
         """Candidate stories (from the index) with their time-decayed cosine, best first.
 
@@ -100,10 +114,23 @@ class Stories:
             factor = self.time_factor(st, when)
             if factor > 0.0:
                 bonus = 1.0 + size_bonus * math.log(len(st.members)) if st.members else 1.0
-                out.append((s, st.cosine(vec) * factor * bonus))
+                score = st.cosine(vec) * bonus
+                if emb is not None and st.emb is not None:
+                    score += embed_weight * _emb_cos(emb, st.emb, self.params.embed_center)
+                out.append((s, score * factor))
         # Ties go to the older story (smaller number): deterministic and stable under replay.
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
+
+    def _between(self, sa: Story, sb: Story, bonus: float, embed_weight: float) -> float:
+        """How well story ``sb`` fits ``sa``, on the scale of an article's score."""
+        score = _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) * bonus
+        if embed_weight and sa.emb is not None and sb.emb is not None:
+            n = float(np.linalg.norm(sb.emb))
+            if n > 0.0:
+                center = self.params.embed_story_center
+                score += embed_weight * _emb_cos(sb.emb / n, sa.emb, center)
+        return score
 
     def time_factor(self, st: Story, when: datetime | None) -> float:
         """1 within the grace period of the story's time span, then halving per half-life."""
@@ -115,7 +142,14 @@ class Stories:
             return 0.0
         return 0.5 ** (max(0.0, gap - p.time_grace_hours) / p.time_half_life_hours)
 
-    def join(self, s: int, n: int, vec: dict[str, float] | None, when: datetime | None) -> None:
+    def join(
+        self,
+        s: int,
+        n: int,
+        vec: dict[str, float] | None,
+        when: datetime | None,
+        emb: np.ndarray | None = None,
+    ) -> None:
         """Add article ``n`` to story ``s``; ``vec`` None for a copy (it adds no new wording)."""
         st = self._live[s]
         st.members.append(n)
@@ -124,6 +158,9 @@ class Stories:
             st.last = when if st.last is None or when > st.last else st.last
         if not vec:
             return
+        if emb is not None:
+            # Summed in float64: a long story's sum must not drift with the order of additions.
+            st.emb = emb.astype(np.float64) if st.emb is None else st.emb + emb
         self._add_vector(st, vec)
         top = islice(vec.items(), self.params.index_terms)
         self._index.add(s, (t for t, _ in top), self._alive)
@@ -140,7 +177,12 @@ class Stories:
         st.norm2 = norm2
 
     def merge_close(
-        self, s: int, scored: list[tuple[int, float]], threshold: float, merge: float | None
+        self,
+        s: int,
+        scored: list[tuple[int, float]],
+        threshold: float,
+        merge: float | None,
+        embed_weight: float = 0.0,
     ) -> list[tuple[str, str]]:
         """Merge into one the stories the new article of ``s`` bridges; return (from, into) labels.
 
@@ -162,7 +204,7 @@ class Stories:
                 or self.time_factor(sa, sb.first) * self.time_factor(sa, sb.last) == 0
             ):
                 continue
-            if _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) < merge:
+            if self._between(sa, sb, 1.0, embed_weight) < merge:
                 continue
             keep, gone = (a, b) if a < b else (b, a)
             merged.append((self._live[gone].label, self._live[keep].label))
@@ -176,6 +218,7 @@ class Stories:
         threshold: float,
         size_bonus: float,
         max_size: int,
+        embed_weight: float = 0.0,
     ) -> list[tuple[str, str]]:
         """Merge into ``s`` the small candidate stories that would now join it; (from, into) labels.
 
@@ -198,7 +241,7 @@ class Stories:
             if self.time_factor(sa, sb.first) * self.time_factor(sa, sb.last) == 0:
                 continue
             bonus = 1.0 + size_bonus * math.log(len(sa.members))
-            if _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) * bonus < threshold:
+            if self._between(sa, sb, bonus, embed_weight) < threshold:
                 continue
             keep, gone = (a, b) if a < b else (b, a)
             merged.append((self._live[gone].label, self._live[keep].label))
@@ -210,6 +253,8 @@ class Stories:
         self._alias[gone] = keep
         self._add_vector(sk, sg.centroid)
         sk.members.extend(sg.members)
+        if sg.emb is not None:
+            sk.emb = sg.emb if sk.emb is None else sk.emb + sg.emb
         for t in (sg.first, sg.last):
             if t is not None:
                 sk.first = t if sk.first is None or t < sk.first else sk.first
