@@ -9,6 +9,7 @@ split into pieces (Indonesian) is not embedded at all (``coverage``), see docs/d
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import re
 from dataclasses import replace
@@ -26,30 +27,42 @@ class EmbeddingUnavailable(RuntimeError):
     """The ``embed`` extra is not installed (or its files are missing)."""
 
 
-@functools.cache
-def _model() -> Any:
-    try:
-        import wordllama
-        from wordllama import WordLlama
-    except ImportError as e:
+_WEIGHTS = ("weights/l2_supercat_256.safetensors", "tokenizers/l2_supercat_tokenizer_config.json")
+
+
+def _package() -> Path:
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or spec.origin is None:
         raise EmbeddingUnavailable(
             "embeddings need the optional extra: pip install 'kliping[embed]'"
-        ) from e
-    # Its loader looks for the tokenizer under <package>/tokenizers only when handed the
-    # package as cache_dir; otherwise it tries huggingface.co even though the file is shipped.
+        )
+    package = Path(spec.origin).parent
+    missing = [f for f in _WEIGHTS if not (package / f).is_file()]
+    if missing:
+        raise EmbeddingUnavailable(f"wordllama is installed without {', '.join(missing)}")
+    return package
+
+
+@functools.cache
+def _model() -> Any:
+    package = _package()
+    from wordllama import WordLlama
+
+    # Its loader finds the shipped tokenizer only when handed the package folder as cache_dir;
+    # otherwise it tries huggingface.co even though the file is in the wheel.
     logging.getLogger("wordllama").setLevel(logging.WARNING)
-    package = Path(wordllama.__file__).parent
-    try:
-        return WordLlama.load(cache_dir=package, disable_download=True)
-    except FileNotFoundError as e:
-        raise EmbeddingUnavailable(f"WordLlama files missing: {e}") from e
+    return WordLlama.load(cache_dir=package, disable_download=True)
 
 
 @functools.cache
 def available() -> bool:
-    """Whether the model loads (the extra is installed); says once why not."""
+    """Whether the extra is installed with its files; says once why not.
+
+    The model itself (~40 MB) is loaded on the first English headline, not here: most crawls
+    never see one.
+    """
     try:
-        _model()
+        _package()
     except EmbeddingUnavailable as e:
         log.warning("sentence embeddings off, stories are found by words alone: %s", e)
         return False

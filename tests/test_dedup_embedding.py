@@ -75,7 +75,7 @@ def test_without_the_extra_the_engine_falls_back_to_words(
         raise embedding.EmbeddingUnavailable("no module named 'wordllama'")
 
     embedding.available.cache_clear()
-    monkeypatch.setattr(embedding, "_model", missing)
+    monkeypatch.setattr(embedding, "_package", missing)
     try:
         with caplog.at_level(logging.WARNING, logger="kliping.dedup.embedding"):
             eng = Clusterer()
