@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from kliping.dedup.embedding import available, coverage, embed
 from kliping.dedup.features import Terms, extract
 from kliping.dedup.fingerprint import Sketch, content_hash_words, normalised_words, sketch
 from kliping.dedup.params import Params
@@ -39,7 +40,7 @@ class Prepared:
     sketch: Sketch | None  # bottom-k MinHash of the body's shingles
     words: int  # body length in words
     terms: Terms  # weighted terms for the story clusterer
-    embedding: np.ndarray | None = None  # unit sentence embedding (Params.embed_weight > 0)
+    embedding: np.ndarray | None = None  # unit sentence embedding (English headlines, embed extra)
 
 
 def aware(t: datetime | None) -> datetime | None:
@@ -67,10 +68,8 @@ def prepare(doc: Doc, params: Params) -> Prepared:
 
 def _embedding(title: str, words: list[str], terms: Terms, params: Params) -> np.ndarray | None:
     weight = params.short_embed_weight if len(words) < params.short_words else params.embed_weight
-    if weight <= 0:
+    if weight <= 0 or not available():
         return None
-    from kliping.dedup.embedding import coverage, embed  # the optional extra, only when used
-
     text = " ".join([title, *words[: params.embed_lead_words]])
     if terms.language != "en" and coverage(text) < params.embed_min_coverage:
         return None

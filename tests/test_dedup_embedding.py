@@ -83,6 +83,11 @@ def test_without_the_extra_the_engine_falls_back_to_words(
         assert "sentence embeddings off" in caplog.text
         eng.add(_headline("a", "Doctors warn about measles outbreak"))
         assert eng.add(_headline("b", "Physicians caution on spreading measles cases")).story == "b"
+        # prepare() on its own follows the same rule instead of failing.
+        assert (
+            prepare(_headline("c", "Central bank raises interest rates"), Params()).embedding
+            is None
+        )
     finally:
         embedding.available.cache_clear()
 
