@@ -49,7 +49,7 @@ def page_problem(response: Response) -> str | None:
     body = response.body
     if not body.strip():
         return "empty: the page has no content"
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if content_type and "html" not in content_type and "xml" not in content_type:
         return f"not html: {content_type}"
     if b"<" not in body[:4096]:

@@ -166,9 +166,9 @@ class Fetcher:
             parser.parse(got.body.decode("utf-8", "replace").splitlines())
             return parser, None
         if got.status is not None and 400 <= got.status < 500:
-            parser.allow_all = True
+            parser.allow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own switch
             return parser, None
-        parser.disallow_all = True
+        parser.disallow_all = True  # type: ignore[attr-defined]
         return parser, got.error or f"HTTP {got.status}"
 
 

@@ -90,7 +90,7 @@ def run_crawl(
     refresh: bool = False,
     max_articles: int = 0,
     progress: bool = False,
-    after: Callable[[psycopg.Connection], None] | None = None,
+    after: Callable[[psycopg.Connection], object] | None = None,
 ) -> CrawlResult:
     """Crawl ``outlets`` once; ``after`` runs (with the outlet locks still held) when done."""
     result = CrawlResult()

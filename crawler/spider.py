@@ -185,13 +185,13 @@ class OutletSpider(scrapy.Spider):
             self._fail(outlet, response.url, f"extraction: {result.error}")
             return
         if not parts:
-            declared = declared_canonical(response.body)
+            declared: str | None = declared_canonical(response.body)
             try:
                 declared = declared and canonical(response.urljoin(declared))
             except ValueError:  # a malformed canonical href ("https://[x") is ignored
                 declared = None
             ours = declared and source.owns(declared) and source.is_article(declared)
-            if ours and declared != url:
+            if ours and declared and declared != url:
                 url = declared
             # page_links lists the *other* pages, in order; a pager loop is cut at MAX_PAGES.
             pending = [u for u in result.other_pages if u != response.url][: MAX_PAGES - 1]
@@ -209,7 +209,7 @@ class OutletSpider(scrapy.Spider):
         yield {
             "outlet": outlet,
             "url": url,
-            "aliases": sorted({canonical(response.url), canonical(response.request.url)} - {url}),
+            "aliases": sorted({canonical(response.url), canonical(_requested(response))} - {url}),
             "article": article,
         }
 
@@ -230,3 +230,8 @@ class OutletSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         kwargs = request.cb_kwargs
         self._fail(kwargs["outlet"], request.url, describe_failure(failure))
+
+
+def _requested(response: Response) -> str:
+    """The URL that was asked for (before redirects); a response always has its request here."""
+    return response.request.url if response.request is not None else response.url

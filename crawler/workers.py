@@ -4,12 +4,11 @@ are extracted in a pool of processes (one per core by default) while the crawl g
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import forkserver
@@ -60,19 +59,6 @@ def _start_worker(crawler_pid: int) -> None:
     import trafilatura  # noqa: F401  (import once per worker, not on the first page)
 
 
-@contextlib.contextmanager
-def _safe_path() -> Iterator[None]:
-    old = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = old
-
-
 class ExtractPool:
     """A process pool with an awaitable ``extract``; ``workers=0`` means one per core."""
 
@@ -81,12 +67,10 @@ class ExtractPool:
         # forkserver: never fork the parent's reactor, threads and database connections.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["kliping.crawler.workers"])
-        # The forkserver runs as `python -c ...`, which puts the current directory first on its
-        # sys.path: started in a source checkout (`pip install . && kliping demo`), it imported
-        # the checkout's kliping/ folder instead of the installed package, and every worker
-        # died. PYTHONSAFEPATH (Python 3.11+) leaves the directory out.
-        with _safe_path():
-            forkserver.ensure_running()
+        # The forkserver runs as `python -c ...` with the current directory first on sys.path;
+        # the repository root holds no `kliping` folder (the package is src/kliping), so a
+        # checkout cannot shadow the installed package (tests/test_workers_install.py).
+        forkserver.ensure_running()
         self._pool = ProcessPoolExecutor(
             max_workers=count,
             mp_context=context,

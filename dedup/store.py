@@ -13,6 +13,7 @@ import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 import psycopg
 
@@ -106,7 +107,7 @@ class StoryStore:
             ).fetchall()
         rows = _as_clustered(rows)
         for row, assignment in zip(rows, self._add_all([_doc(r) for r in rows]), strict=True):
-            self.story_ids.setdefault(assignment.story, int(row[6]))  # type: ignore[arg-type]
+            self.story_ids.setdefault(assignment.story, int(cast(int, row[6])))
 
     def _story_id(self, conn: psycopg.Connection, label: str) -> int:
         story_id = self.story_ids.get(label)

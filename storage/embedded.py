@@ -22,6 +22,7 @@ import secrets
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +146,7 @@ class EmbeddedPostgres:
         return json.loads(self.state_file.read_text())
 
     @contextlib.contextmanager
-    def _lock(self):  # type: ignore[no-untyped-def]
+    def _lock(self) -> Iterator[None]:
         # Two kliping processes starting at once must not both run initdb or pg_ctl start.
         with open(self.home / "postgres.lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -1,11 +1,11 @@
-"""The extraction pool of an installed kliping, started in a source checkout.
+"""An installed (wheel) kliping, run with the repository root as the current directory.
 
-The forkserver behind the pool runs as ``python -c``, which puts the current directory first on
-its sys.path. In the repository root that directory holds a ``kliping/`` folder that is not the
-installed package (config/, crawler/ ... are mapped into it only by the install), so the README's
-``pip install . && kliping demo`` killed every extraction worker until the forkserver was started
-with PYTHONSAFEPATH. An editable install hides the bug (its finder wins over sys.path), so this
-test builds the wheel and runs it without ``site``.
+The extraction pool's forkserver runs as ``python -c`` and the daemon's children as ``python -m
+kliping``: both put the current directory first on sys.path. The repository root once held an
+incomplete ``kliping/`` folder, which shadowed the installed package there (every extraction
+worker and every daemon child died with ``ModuleNotFoundError: kliping.config``). The package is
+now ``src/kliping`` (the top-level folders are links inside it), so nothing in the root shadows it.
+This test builds the wheel and runs it without ``site`` (no editable install to hide the bug).
 """
 
 from __future__ import annotations
@@ -61,3 +61,16 @@ def test_installed_pool_works_from_the_repository_root(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[0] == "PageResult", done.stdout
+    # The wheel carries the linked folders' modules and data (registry, migrations, sample site).
+    for part in ("config/outlets.toml", "storage/migrations", "crawler/extract", "sample_site"):
+        assert any(installed.glob(f"kliping/{part}*")), part
+    # A daemon child is `python -m kliping crawl`: from the root it must import the wheel's package.
+    child = subprocess.run(
+        [sys.executable, "-S", "-m", "kliping", "outlets", "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
