@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from kliping.config.errors import OutletConfigError
+from kliping.config.urls import DEFAULT_PORTS, clean, fold_host, split
 
 BUNDLED = "outlets.toml"
 
@@ -30,8 +30,12 @@ _FIELDS = {
     "archive",
     "extract",
     "concurrency",
+    "identity",
     *_LISTS,
 }
+# Hosts that name a machine, not a site (the sample site and test servers on a free port):
+# a domain entry of this kind owns every port.
+_MACHINE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$")
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,55 @@ class Outlet:
     concurrency: int | None = None
     # Raw extraction rules; validated by kliping.crawler.extract.ExtractRules.from_mapping.
     extract: Mapping[str, Any] = field(default_factory=dict)
+    # Where an article's id sits in its URL: the groups of the first pattern that matches
+    # the clean URL, joined by "/", are the article's id under this outlet (unique per outlet).
+    identity: tuple[re.Pattern[str], ...] = ()
 
     def is_article(self, url: str) -> bool:
+        """Would kliping fetch ``url`` (any form of it) as one of this outlet's articles?"""
+        url = clean(url)
         if not self.article_pattern.search(url):
             return False
         return not any(p.search(url) for p in self.exclude_patterns)
 
     def owns(self, url: str) -> bool:
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:  # "https://[not-a-host" and other unsplittable URLs
-            return False
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        """Scheme (http/https), host and port: the host is one of ``domains`` or its
+        ``www.``/``m.``/``amp.`` variant; ``*.x`` also owns every subdomain of x; ``x:port``
+        owns that port only, a bare entry the default ports (a machine address: any port).
+        """
+        return self.specificity(url) > 0
+
+    def specificity(self, url: str) -> int:
+        """0 when the outlet does not own ``url``; else longer for a more specific entry."""
+        parts = split(url)
+        if parts is None:
+            return 0
+        host = fold_host(parts.hostname or "")
+        port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
+        best = 0
+        for entry in self.domains:
+            wildcard = entry.startswith("*.")
+            name, _, want = entry.removeprefix("*.").partition(":")
+            if want and int(want) != port:
+                continue
+            if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
+                continue
+            base = fold_host(name)
+            if host == base:
+                best = max(best, 2 * len(base) + 1)
+            elif wildcard and host.endswith("." + base):
+                best = max(best, 2 * len(base))
+        return best
+
+    def article_id(self, url: str) -> str | None:
+        """The article's id under this outlet ("d-7971101", "2022/03/14/080326826"), if its
+        URL carries one."""
+        url = clean(url)
+        for pattern in self.identity:
+            m = pattern.search(url)
+            if m:
+                return "/".join(g for g in m.groups() if g)
+        return None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -122,14 +163,23 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
             raise fail(name, f"invalid regular expression {pattern!r}: {exc}") from None
 
     def url(name: str, value: str) -> str:
-        parts = urlsplit(value.replace("{", "").replace("}", ""))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if split(value.replace("{", "").replace("}", "")) is None:
             raise fail(name, f"not an http(s) URL: {value!r}")
         return value
+
+    def identity(pattern: str) -> re.Pattern[str]:
+        compiled = regex("identity", pattern)
+        if compiled.groups < 1:
+            raise fail("identity", f"{pattern!r} captures no group: which part is the id?")
+        return compiled
 
     domains = strings("domains")
     if not domains:
         raise fail("domains", "at least one domain is required")
+    for entry in domains:
+        name, _, port = entry.removeprefix("*.").partition(":")
+        if not name or "/" in name or "*" in name or (port and not port.isdigit()):
+            raise fail("domains", f"not a host, *.host or host:port: {entry!r}")
     interval = raw.get("interval_minutes", 30)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         raise fail("interval_minutes", "expected a whole number of minutes >= 1")
@@ -157,6 +207,7 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         network=raw.get("network"),
         concurrency=concurrency,
         extract=extract,
+        identity=tuple(identity(p) for p in strings("identity")),
     )
     if not outlet.sources and not outlet.archive:
         raise fail("feeds", "no discovery source: give feeds, sitemaps, sections or archive")
