@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from kliping.config.outlets import Outlet, Registry, load_registry
-from kliping.config.urls import folded
+from kliping.config.outlets import Outlet, Registry, host_rank, load_registry
+from kliping.config.urls import DEFAULT_PORTS, fold_host, folded, split
 
 
 @functools.cache
@@ -25,10 +25,15 @@ def bundled() -> Registry:
 def outlet_for(url: str, registry: Registry | None = None) -> Outlet | None:
     """The outlet that owns ``url``: of the owners, one whose article pattern matches, else the
     most specific entry (``www.tribunnews.com`` over ``*.tribunnews.com``)."""
+    parts = split(url)
+    if parts is None:
+        return None
+    host = fold_host(parts.hostname or "")
+    port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
     best: tuple[int, int] = (0, 0)
     found = None
     for outlet in (bundled() if registry is None else registry).values():
-        owned = outlet.specificity(url)
+        owned = host_rank(outlet.domains, host, port)
         if not owned:
             continue
         rank = (int(outlet.is_article(url)), owned)

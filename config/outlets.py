@@ -5,6 +5,7 @@ Adding an outlet is adding a table to ``outlets.toml``; nothing in the code name
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kliping.config.errors import OutletConfigError
-from kliping.config.urls import DEFAULT_PORTS, clean, fold_host, split
+from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, split
 
 BUNDLED = "outlets.toml"
 
@@ -64,10 +65,10 @@ class Outlet:
 
     def is_article(self, url: str) -> bool:
         """Would kliping fetch ``url`` (any form of it) as one of this outlet's articles?"""
-        url = clean(url)
-        if not self.article_pattern.search(url):
+        forms = host_forms(url)
+        if not any(self.article_pattern.search(u) for u in forms):
             return False
-        return not any(p.search(url) for p in self.exclude_patterns)
+        return not any(p.search(u) for p in self.exclude_patterns for u in forms)
 
     def owns(self, url: str) -> bool:
         """Scheme (http/https), host and port: the host is one of ``domains`` or its
@@ -77,35 +78,21 @@ class Outlet:
         return self.specificity(url) > 0
 
     def specificity(self, url: str) -> int:
-        """0 when the outlet does not own ``url``; else longer for a more specific entry."""
+        """0 when the outlet does not own ``url``; else larger for a more specific entry."""
         parts = split(url)
         if parts is None:
             return 0
-        host = fold_host(parts.hostname or "")
         port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
-        best = 0
-        for entry in self.domains:
-            wildcard = entry.startswith("*.")
-            name, _, want = entry.removeprefix("*.").partition(":")
-            if want and int(want) != port:
-                continue
-            if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
-                continue
-            base = fold_host(name)
-            if host == base:
-                best = max(best, 2 * len(base) + 1)
-            elif wildcard and host.endswith("." + base):
-                best = max(best, 2 * len(base))
-        return best
+        return host_rank(self.domains, fold_host(parts.hostname or ""), port)
 
     def article_id(self, url: str) -> str | None:
-        """The article's id under this outlet ("d-7971101", "2022/03/14/080326826"), if its
+        """The article's id under this outlet ("7971101", "2022/03/14/080326826"), if its
         URL carries one."""
-        url = clean(url)
-        for pattern in self.identity:
-            m = pattern.search(url)
-            if m:
-                return "/".join(g for g in m.groups() if g)
+        for form in host_forms(url):
+            for pattern in self.identity:
+                m = pattern.search(form)
+                if m:
+                    return "/".join(g for g in m.groups() if g)
         return None
 
     @property
@@ -114,6 +101,25 @@ class Outlet:
 
 
 Registry = dict[str, Outlet]
+
+
+@functools.lru_cache(maxsize=8192)
+def host_rank(domains: tuple[str, ...], host: str, port: int) -> int:
+    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all."""
+    best = 0
+    for entry in domains:
+        wildcard = entry.startswith("*.")
+        name, _, want = entry.removeprefix("*.").partition(":")
+        if want and int(want) != port:
+            continue
+        if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
+            continue
+        base = fold_host(name)
+        if host == base:
+            best = max(best, 2 * len(base) + 1)
+        elif wildcard and host.endswith("." + base):
+            best = max(best, 2 * len(base))
+    return best
 
 
 def _substitute(value: Any, variables: Mapping[str, str]) -> Any:

@@ -8,6 +8,7 @@ down (commands -> scheduler -> crawler/dedup -> storage -> config); the outlet-a
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -84,6 +85,7 @@ def _query(query: str) -> str:
     return urlencode(sorted(kept))
 
 
+@functools.lru_cache(maxsize=4096)  # one URL is cleaned by several checks in a row
 def clean(url: str) -> str:
     """The fetchable form: lower-case scheme and host, no default port, no fragment, no
     tracking or paging parameters, no page-view suffix. A URL too malformed to split comes
@@ -99,6 +101,29 @@ def clean(url: str) -> str:
     if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
         netloc += f":{parts.port}"
     return urlunsplit((scheme, netloc, _path(parts.path), _query(parts.query), ""))
+
+
+def matchable(url: str) -> str:
+    """``clean`` without the path's trailing slash: the form outlet patterns are written for."""
+    cleaned = clean(url)
+    parts = split(cleaned)
+    if parts is None or parts.path in ("", "/") or not parts.path.endswith("/"):
+        return cleaned
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
+
+
+@functools.lru_cache(maxsize=4096)
+def host_forms(url: str) -> tuple[str, ...]:
+    """``matchable(url)``, then the same on the ``www.`` host when it came bare or as a
+    mobile/AMP host (``tempo.co/x`` -> ``www.tempo.co/x``): patterns name the main host."""
+    first = matchable(url)
+    parts = split(first)
+    if parts is None or not re.search(r"[a-z]", parts.netloc):
+        return (first,)
+    main = "www." + fold_host(parts.netloc)
+    if main == parts.netloc:
+        return (first,)
+    return first, urlunsplit(parts._replace(netloc=main))
 
 
 def folded(url: str) -> str | None:

@@ -121,7 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
-        "action", nargs="?", choices=["list", "check"], default="list", help="check: validate"
+        "action",
+        nargs="?",
+        choices=["list", "check", "match"],
+        default="list",
+        help="check: validate; match: per URL, its outlet, article or not, and identity",
+    )
+    outlets.add_argument(
+        "urls", nargs="*", metavar="URL", help="match: URLs (none: one a line on stdin)"
     )
     outlets.add_argument("--live", action="store_true", help="check: probe the real sites")
     outlets.add_argument("--json", action="store_true")

@@ -12,7 +12,8 @@ from kliping.config.outlets import Registry, load_registry
 HEADER = """# Outlets
 
 Generated from [`config/outlets.toml`](../config/outlets.toml) by
-`python -m kliping.commands.outlets_doc > docs/outlets.md`; do not edit by hand.
+`(python -m kliping.commands.outlets_doc; python -m tests.registry_real --doc) > docs/outlets.md`
+(the second part measures the registry against `../shared/data`); do not edit by hand.
 
 | key | name | domains | feeds | news sitemaps | section pages | backfill | every |
 |---|---|---|---|---|---|---|---|
