@@ -14,6 +14,8 @@ from kliping.sample_site.server import SampleSite
 from tests.fix_db import rows
 from tests.fix_site import Kliping, wait_for
 
+pytestmark = pytest.mark.slow  # starts daemons
+
 
 @pytest.fixture
 def daemons() -> Iterator[list[subprocess.Popen[str]]]:
