@@ -11,13 +11,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kliping import __version__
-from kliping.config.errors import ConfigError
-from kliping.storage.errors import StorageError
+from kliping.config.errors import KlipingError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class CommandError(KlipingError):
     """A user-facing failure: printed as ``kliping: <message>`` with exit status 1."""
 
 
@@ -176,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = Settings.from_env()
         logs.setup(args.settings.log_level)
         return args.handler(args)
-    except (CommandError, ConfigError, StorageError) as exc:
+    except KlipingError as exc:  # every package's errors derive from it (config/errors.py)
         print(f"kliping: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
