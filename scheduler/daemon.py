@@ -26,8 +26,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
-from kliping.commands.crawl import EXIT_BUSY
 from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_BUSY
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
 from kliping.storage import locks, migrate, requests, runs

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from kliping import __version__
 from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -159,13 +160,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 # sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
-EXIT_UNAVAILABLE = 69
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from kliping import logs
+    from kliping.config import logs
     from kliping.config.settings import Settings
 
     # SIGTERM before Scrapy installs its own handler (or outside a crawl) unwinds like ^C,
