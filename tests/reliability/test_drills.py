@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.faults import (
+from kliping.sample_site.server import SampleSite, serve
+from kliping.storage.embedded import EmbeddedPostgres
+from lab.drills import (
     Lab,
     bad_pages,
     concurrency,
@@ -18,8 +20,6 @@ from bench.faults import (
     killed_daemon,
     network_faults,
 )
-from kliping.sample_site.server import SampleSite, serve
-from kliping.storage.embedded import EmbeddedPostgres
 
 pytestmark = pytest.mark.slow  # kills daemons and Postgres mid-crawl
 
