@@ -11,13 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kliping import __version__
-from kliping.config.errors import ConfigError
-from kliping.storage.errors import StorageError
+from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class CommandError(KlipingError):
     """A user-facing failure: printed as ``kliping: <message>`` with exit status 1."""
 
 
@@ -167,13 +167,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 # sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
-EXIT_UNAVAILABLE = 69
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from kliping import logs
+    from kliping.config import logs
     from kliping.config.settings import Settings
 
     # SIGTERM before Scrapy installs its own handler (or outside a crawl) unwinds like ^C,
@@ -183,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = Settings.from_env()
         logs.setup(args.settings.log_level)
         return args.handler(args)
-    except (CommandError, ConfigError, StorageError) as exc:
+    except KlipingError as exc:  # every package's errors derive from it (config/errors.py)
         print(f"kliping: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

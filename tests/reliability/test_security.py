@@ -16,7 +16,7 @@ from kliping.storage.embedded import EmbeddedPostgres
 from tests.fix_site import Kliping
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ["src", "config", "storage", "crawler", "dedup", "scheduler", "sample_site", "bench",
+SOURCES = ["src", "lab", "config", "storage", "crawler", "dedup", "scheduler", "sample_site", "bench",
            "tests"]  # fmt: skip
 # SQL as kliping writes it: keywords in capitals (prose says "from", SQL says FROM).
 SQL_WORDS = re.compile(
