@@ -130,6 +130,12 @@ checked by `tests/test_registry_real.py`). *recall*: articles taken as the outle
 their article's identity (`tests/data/real_variants.tsv`); *merges*: two article URLs whose slugs
 share under 20 % of their words under one identity (want 0).
 
+Before the registry was fixed against this data (commit 00b4e44: `crawler/urls.canonical()`, then
+`owns()` and `is_article()`, same rows): Tempo 158 of 4,004 articles (3.9 %), Tribunnews 22 of 472
+(4.7 %), Kompas 617 of 624, detik 2,355 of 2,367; media pages taken as articles: CNN Indonesia 42
+of 42, CNBC Indonesia 34 of 34, detik 27 of 73, liputan6 3 of 19; Tempo non-articles 11 of 47
+(feeds, `/indeks`, section fronts).
+
 """
 
 
