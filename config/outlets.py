@@ -18,6 +18,7 @@ from kliping.config.errors import OutletConfigError
 from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, split
 
 BUNDLED = "outlets.toml"
+NETWORKS = "_network"  # [_network.<name>]: fields shared by the sites of one network
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LISTS = ("feeds", "sitemaps", "sections", "exclude_patterns")
@@ -32,6 +33,7 @@ _FIELDS = {
     "extract",
     "concurrency",
     "identity",
+    "evidence",
     *_LISTS,
 }
 # Hosts that name a machine, not a site (the sample site and test servers on a free port):
@@ -62,6 +64,8 @@ class Outlet:
     # Where an article's id sits in its URL: the groups of the first pattern that matches
     # the clean URL, joined by "/", are the article's id under this outlet (unique per outlet).
     identity: tuple[re.Pattern[str], ...] = ()
+    # Where the entry's facts come from and how recent they are (docs/outlets.md shows it).
+    evidence: str = ""
 
     def is_article(self, url: str) -> bool:
         """Would kliping fetch ``url`` (any form of it) as one of this outlet's articles?"""
@@ -214,6 +218,7 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         concurrency=concurrency,
         extract=extract,
         identity=tuple(identity(p) for p in strings("identity")),
+        evidence=text("evidence") if "evidence" in raw else "",
     )
     if not outlet.sources and not outlet.archive:
         raise fail("feeds", "no discovery source: give feeds, sitemaps, sections or archive")
@@ -235,6 +240,25 @@ def _check_extract(path: str, key: str, extract: Mapping[str, Any]) -> None:
         raise OutletConfigError(path, key, "extract", str(exc)) from None
 
 
+def _inherit(path: str, key: str, raw: Any, networks: Mapping[str, Any]) -> Any:
+    """A site of a network defined under ``[_network.<name>]``: the network's fields with
+    ``{host}`` set to the site's first domain, under the site's own (``extract`` merged key by
+    key). A ``network`` with no such table is only a label."""
+    if not isinstance(raw, dict) or raw.get("network") not in networks:
+        return raw
+    template = networks[raw["network"]]
+    bad = sorted(set(template) - (_FIELDS - {"name", "domains", "network"}))
+    if bad:
+        raise OutletConfigError(path, f"{NETWORKS}.{raw['network']}", bad[0], "not a network field")
+    domains = raw.get("domains")
+    if not isinstance(domains, list) or not domains or not isinstance(domains[0], str):
+        raise OutletConfigError(path, key, "domains", "a network site needs its domains")
+    shared = _substitute(template, {"host": domains[0].removeprefix("*.")})
+    merged = {**shared, **raw}
+    merged["extract"] = {**shared.get("extract", {}), **raw.get("extract", {})}
+    return merged
+
+
 def parse_registry(
     text: str, path: str = "<string>", variables: Mapping[str, str] | None = None
 ) -> Registry:
@@ -243,9 +267,12 @@ def parse_registry(
     except tomllib.TOMLDecodeError as exc:
         raise OutletConfigError(path, None, None, f"not valid TOML: {exc}") from None
     data = _substitute(data, variables or {})
+    networks = data.pop(NETWORKS, {})
+    if not isinstance(networks, dict) or not all(isinstance(v, dict) for v in networks.values()):
+        raise OutletConfigError(path, NETWORKS, None, "expected tables [_network.<name>]")
     registry: Registry = {}
     for key, raw in data.items():
-        registry[key] = _parse(path, key, raw)
+        registry[key] = _parse(path, key, _inherit(path, key, raw, networks))
     if not registry:
         raise OutletConfigError(path, None, None, "no outlets defined")
     return registry

@@ -131,7 +131,7 @@ def test_outlets_match_command_arguments_and_stdin(
         {"url": url, "outlet": "tempo", "article": True, "canonical": "tempo:1875170"},
         {"url": "bukan url", "outlet": None, "article": False, "canonical": None},
     ]
-    stdin = "https://www.tempo.co/indeks\n\nhttps://aceh.tribunnews.com/2025/06/09/x\n"
+    stdin = "https://www.tempo.co/indeks\n\nhttps://berita.example.org/2025/06/09/x\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     assert main(["outlets", "match"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
