@@ -36,6 +36,8 @@ def describe_failure(failure: Failure) -> str:
         return "truncated: connection closed before the whole page arrived"
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or type(exc).__name__
+        if text.startswith("redirect off the outlet"):
+            return text  # its target is in the reason: where the outlet sent the crawler
         if "robots" in text.lower():
             return "robots: forbidden by robots.txt"
         if "redirect" in text.lower():
