@@ -7,37 +7,18 @@ import hashlib
 import os
 import shutil
 import stat
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kliping.storage.embedded import EmbeddedPostgres
 from kliping.storage.errors import UnsafePathError
+from tests.reliability.homes import base
 from tests.reliability.intruder import FAKE_SOCKET, Intruder, intruder, long_home
 
-__all__ = ["intruder"]
+__all__ = ["base", "intruder"]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def base() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="kliping-sec-"))
-    folder.chmod(0o755)  # the server's own user and the intruder may traverse it
-    try:
-        yield folder
-    finally:
-        for state_file in folder.rglob("postgres.json"):
-            server = EmbeddedPostgres(state_file.parent)
-            if server.state_file.exists():
-                server.stop()
-                state = server._load_state() or {}
-                shutil.rmtree(state.get("data_dir", "/nonexistent"), ignore_errors=True)
-                if state.get("socket_dir", "").startswith("/tmp/kliping-"):
-                    shutil.rmtree(state["socket_dir"], ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _old_predictable_name(server: EmbeddedPostgres) -> Path:
