@@ -46,6 +46,14 @@ class PageFailure:
         return f"{self.kind}: {self.detail}" if self.detail else self.kind
 
 
+class OffOutletRedirect(IgnoreRequest):
+    """An article request redirected to a URL its outlet does not own; dropped unfetched."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(f"redirect off the outlet: {target}")
+        self.target = target
+
+
 def _lost_connection(exc: ResponseFailed) -> bool:
     return any(r.check(ConnectionLost) for r in getattr(exc, "reasons", ()))
 
@@ -69,6 +77,8 @@ def describe_failure(failure: Failure) -> PageFailure:
         return PageFailure("too large", "page over the size limit")
     if isinstance(exc, ResponseFailed | ResponseDataLossError):
         return PageFailure("truncated", "connection closed before the whole page arrived")
+    if isinstance(exc, OffOutletRedirect):  # where the outlet sent the crawler, not followed
+        return PageFailure("redirect off the outlet", exc.target)
     if isinstance(exc, IgnoreRequest):
         # Scrapy's own middlewares say why only in the message (robots, redirects, size).
         text = str(exc) or type(exc).__name__

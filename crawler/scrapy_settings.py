@@ -31,6 +31,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "kliping.crawler.middlewares.BackoffRetryMiddleware": 550,
+            # Before the robots.txt check (100): a redirected article request that leaves its
+            # outlet is dropped first, never fetched.
+            "kliping.crawler.middlewares.OutletRedirectMiddleware": 50,
         },
         "REDIRECT_MAX_TIMES": 5,
         "ITEM_PIPELINES": {"kliping.crawler.pipeline.StorePipeline": 300},

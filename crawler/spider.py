@@ -250,7 +250,9 @@ class OutletSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kwargs = request.cb_kwargs
-        self._fail(kwargs["outlet"], request.url, describe_failure(failure))
+        # Recorded under the URL that was asked for, not where a redirect led (another site).
+        asked = request.meta.get("redirect_urls", [request.url])[0]
+        self._fail(kwargs["outlet"], asked, describe_failure(failure))
 
 
 def _requested(response: Response) -> str:

@@ -213,6 +213,7 @@ def network_faults(lab: Lab) -> dict:
         "cases": cases,
         "as expected": sum(1 for c in cases if c[2] == c[3]),
         "forbidden fetches": forbidden,
+        "off-outlet fetches": hits[faults.MOVED_TO],
         "seconds": round(seconds, 1),
         "exit": done.returncode,
         "tracebacks": done.stderr.count("Traceback"),

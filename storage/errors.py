@@ -28,3 +28,11 @@ class EmbeddedStartError(StorageError):
 
 class MigrationError(StorageError):
     """A schema migration failed; the database is left at the previous version."""
+
+
+class UnsafePathError(StorageError):
+    """A file or folder kliping would trust (a socket folder) is not the one it made."""
+
+
+class EmbeddedServerBusy(StorageError):
+    """The embedded server runs but refuses this connection; it is left running."""

@@ -187,7 +187,7 @@ def test_since_keeps_stories_seen_from_that_wib_day(crawled: Crawled) -> None:
 
 def test_bad_since_is_a_clear_error(crawled: Crawled) -> None:
     done = crawled.kliping.run("stories", "--since", "15-07-2025")
-    assert done.returncode == 1
+    assert done.returncode == 2  # a usage error, found by argparse before any database work
     assert "YYYY-MM-DD" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -10,9 +10,10 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from kliping import __version__
+from kliping import __version__, argtypes
+from kliping.argtypes import integer, seconds
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_UNAVAILABLE
+from kliping.config.exits import EXIT_INTERNAL, EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -61,10 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
         "could be fetched",
     )
     crawl.add_argument("outlets", nargs="*", metavar="OUTLET")
-    crawl.add_argument("--since", help="backfill: walk dated index pages from DATE (YYYY-MM-DD)")
-    crawl.add_argument("--until", help="backfill: up to DATE inclusive (default: today)")
+    crawl.add_argument(
+        "--since", type=argtypes.day, help="backfill: walk dated index pages from DATE (YYYY-MM-DD)"
+    )
+    crawl.add_argument(
+        "--until", type=argtypes.day, help="backfill: up to DATE inclusive (default: today)"
+    )
     crawl.add_argument("--refresh", action="store_true", help="fetch stored articles again")
-    crawl.add_argument("--max-articles", type=int, default=0, help="stop an outlet after N")
+    crawl.add_argument(
+        "--max-articles", type=integer(0, LIMIT_MAX), default=0, help="stop an outlet after N"
+    )
     # Used by the daemon, which runs each crawl as a child process and clusters itself.
     crawl.add_argument(
         "--trigger", choices=["cli", "schedule", "manual"], default="cli", help=argparse.SUPPRESS
@@ -79,13 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_argument("outlets", nargs="*", metavar="OUTLET", help="only these outlets")
     daemon.add_argument(
         "--every",
-        type=float,
+        type=seconds(1, 7 * 86400),
         metavar="SECONDS",
         help="crawl every outlet this often instead of its registry interval (testing, benchmarks)",
     )
     daemon.add_argument(
         "--crawl-timeout",
-        type=float,
+        type=seconds(1, 86400),
         default=1800.0,
         metavar="SECONDS",
         help="a crawl running longer is stopped and recorded as failed (default 1800)",
@@ -104,19 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
     stories = command(
         "stories", _lazy("kliping.commands.read", "stories"), "recent stories, newest first"
     )
-    stories.add_argument("--since", help="only stories seen since DATE (YYYY-MM-DD)")
+    stories.add_argument(
+        "--since", type=argtypes.day, help="only stories seen since DATE (YYYY-MM-DD)"
+    )
     stories.add_argument("--outlet", help="only stories with an article from OUTLET")
-    stories.add_argument("--min-size", type=int, default=1, help="at least N articles")
-    stories.add_argument("--search", help="full-text search over titles and bodies")
-    stories.add_argument("--limit", type=int, default=50, help="at most N stories (0: all)")
+    stories.add_argument(
+        "--min-size", type=integer(1, LIMIT_MAX), default=1, help="at least N articles"
+    )
+    stories.add_argument(
+        "--search", type=argtypes.search, help="full-text search over titles and bodies"
+    )
+    stories.add_argument(
+        "--limit", type=integer(0, LIMIT_MAX), default=50, help="at most N stories (0: all)"
+    )
     stories.add_argument("--json", action="store_true", help="JSON lines")
     story = command("story", _lazy("kliping.commands.read", "story"), "one story's articles")
-    story.add_argument("id", type=int, metavar="ID")
+    story.add_argument("id", type=integer(1, argtypes.BIGINT_MAX), metavar="ID")
     story.add_argument("--json", action="store_true", help="one JSON object")
     export = command(
         "export", _lazy("kliping.commands.read", "export"), "stories with their articles"
     )
-    export.add_argument("--since", required=True, help="DATE (YYYY-MM-DD)")
+    export.add_argument("--since", type=argtypes.day, required=True, help="DATE (YYYY-MM-DD)")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
@@ -157,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "exit 1 if not)",
     )
     db.add_argument("action", choices=["upgrade", "status", "stop", "recluster", "check"])
-    db.add_argument("--since", help="recluster: from DATE (YYYY-MM-DD, WIB)")
-    db.add_argument("--until", help="recluster: up to DATE inclusive")
+    db.add_argument("--since", type=argtypes.day, help="recluster: from DATE (YYYY-MM-DD, WIB)")
+    db.add_argument("--until", type=argtypes.day, help="recluster: up to DATE inclusive")
     return parser
 
 
@@ -166,12 +181,51 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-# sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
+# --limit, --max-articles, --min-size: beyond a million a listing is an export, not a page.
+LIMIT_MAX = 1_000_000
+
+
+def _secrets() -> list[str]:
+    """What must never be printed: DATABASE_URL itself and the password inside it."""
+    import os
+    from urllib.parse import quote, unquote
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return []
+    found = {url}
+    # Found by hand, not by a parser: this runs when the URL may be malformed.
+    if "://" in url:
+        userinfo = url.split("://", 1)[1].split("/", 1)[0].rpartition("@")[0]
+        found.add(userinfo.partition(":")[2])
+    for part in url.replace("&", " ").replace("?", " ").split():
+        if part.lower().startswith("password="):
+            found.add(part.split("=", 1)[1].strip("'"))
+    found |= {unquote(f) for f in found} | {quote(f, safe="") for f in found}
+    return sorted((f for f in found if len(f) >= 3), key=len, reverse=True)
+
+
+def _report_internal_error(exc: BaseException) -> None:
+    """A traceback for a bug, with every secret masked (tracebacks quote values)."""
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    for secret in _secrets():
+        text = text.replace(secret, "***")
+    print(text.rstrip() + "\nkliping: internal error (a bug): please report it", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = argtypes.non_utf8_argument(argv)
+    if bad is not None:
+        print(f"kliping: argument {bad} is not valid UTF-8", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
+    argtypes.check_period(parser, args)
+    if isinstance(getattr(args, "outlets", None), list):
+        args.outlets = list(dict.fromkeys(args.outlets))  # the same outlet twice: one crawl
     from kliping.config import logs
     from kliping.config.settings import Settings
 
@@ -194,8 +248,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # not imported by commands that need no database
         if psycopg is None or not isinstance(exc, psycopg.OperationalError):
-            raise
-        print(f"kliping: database unavailable: {str(exc).strip()}", file=sys.stderr)
+            _report_internal_error(exc)
+            return EXIT_INTERNAL
+        message = " ".join(str(exc).split())
+        if isinstance(exc, psycopg.errors.DiskFull) or "No space left" in message:
+            message = f"disk full (ENOSPC): {message}"
+        for secret in _secrets():
+            message = message.replace(secret, "***")
+        print(f"kliping: database unavailable: {message}", file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 

@@ -66,6 +66,9 @@ def test_network_faults_end_as_expected(lab: Lab) -> None:
     hits = {case[0]: case[5] for case in figures["cases"]}
     assert hits["putus-sekali"] == 2 and hits["penuh-sekali"] == 2  # retried once, then stored
     assert hits["penuh"] == 4 and hits["lambat"] == 4  # three retries, then a counted failure
+    reasons = {case[0]: case[4] for case in figures["cases"]}
+    assert reasons["pindah"].startswith("redirect off the outlet: http://localhost:")
+    assert figures["off-outlet fetches"] == 0  # stopped before the other host was asked
 
 
 def test_generated_bad_pages_are_each_stored_or_counted(lab: Lab) -> None:
