@@ -307,7 +307,7 @@ def test_export_csv(crawled: Crawled) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == [
         "story_id", "story_title", "article_id", "outlet", "title", "url", "published",
-        "duplicate_of",
+        "duplicate_of", "authors", "fetched_at", "text",
     ]  # fmt: skip
     exported = [(int(r["article_id"]), int(r["story_id"])) for r in rows]
     assert len(exported) == len(set(exported))
@@ -319,6 +319,43 @@ def test_export_csv(crawled: Crawled) -> None:
     assert all(_when(r["published"]) for r in rows)
     copies = [r for r in rows if r["duplicate_of"]]
     assert copies and all(int(r["duplicate_of"]) in stored for r in copies)
+
+
+def test_export_carries_text_authors_and_fetch_time(crawled: Crawled) -> None:
+    stories = crawled.json_lines("export", "--since", "2025-01-01", "--format", "jsonl")
+    stored = {
+        r[0]: r[1:] for r in crawled.sql("SELECT id, text, authors, fetched_at FROM articles")
+    }
+    articles = [a for s in stories for a in s["articles"]]
+    assert articles and all(set(a) == ARTICLE_KEYS | {"text", "authors", "fetched_at"}
+                            for a in articles)  # fmt: skip
+    for a in articles:
+        text, authors, fetched_at = stored[a["id"]]
+        assert (a["text"], a["authors"]) == (text, authors)
+        assert _when(a["fetched_at"]) == fetched_at
+    assert any(a["authors"] for a in articles)  # the sample has bylines
+    slim = crawled.json_lines("export", "--since", "2025-01-01", "--no-text")
+    assert all("text" not in a and "authors" in a for s in slim for a in s["articles"])
+    out = crawled.run("export", "--since", "2025-01-01", "--format", "csv", "--no-text")
+    assert next(csv.reader(io.StringIO(out)))[-2:] == ["authors", "fetched_at"]
+
+
+def test_unknown_outlet_is_an_error_and_keys_ignore_case(crawled: Crawled) -> None:
+    done = crawled.kliping.run("stories", "--outlet", "nosuch")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "unknown outlet 'nosuch'" in done.stderr and "tempo" in done.stderr
+    upper = crawled.json_lines("stories", "--json", "--outlet", "Tempo", *ALL)
+    assert upper and upper == crawled.json_lines("stories", "--json", "--outlet", "tempo", *ALL)
+
+
+def test_a_merged_away_story_says_into_which(crawled: Crawled) -> None:
+    (kept,) = crawled.sql("SELECT max(story_id) FROM story_overview")[0]
+    gone = kept + 1000  # a story id the clusterer joined into ``kept`` (as _apply_merges writes)
+    crawled.sql("INSERT INTO story_merges (story_id, into_id) VALUES (%s, %s) RETURNING 1",
+                (gone, kept))  # fmt: skip
+    done = crawled.kliping.run("story", str(gone))
+    assert done.returncode == 1
+    assert f"story {gone} was merged into story {kept}" in done.stderr
 
 
 def test_export_since_leaves_out_older_stories(crawled: Crawled) -> None:

@@ -47,11 +47,34 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    command(
+    demo = command(
         "demo",
         _lazy("kliping.commands.demo", "run"),
         "with no set-up: embedded Postgres, the bundled sample site on 127.0.0.1, crawl, "
         "cluster, print the stories",
+    )
+    demo.add_argument(
+        "--daemon",
+        action="store_true",
+        help="run the scheduler over the sample site in the foreground, to watch scheduled "
+        "crawls and `kliping trigger` work offline (Ctrl-C stops it)",
+    )
+    demo.add_argument(
+        "--every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="--daemon: crawl every sample outlet this often (default 60)",
+    )
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete what the demo stored (articles, stories, runs)",
+    )
+    demo.add_argument(
+        "--into-database-url",
+        action="store_true",
+        help="write into DATABASE_URL's database (by default the demo uses the embedded one)",
     )
 
     crawl = command(
@@ -67,9 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--max-articles", type=int, default=0, help="stop an outlet after N")
     # Used by the daemon, which runs each crawl as a child process and clusters itself.
     crawl.add_argument(
-        "--trigger", choices=["cli", "schedule", "manual"], default="cli", help=argparse.SUPPRESS
+        "--trigger",
+        choices=["cli", "schedule", "manual", "demo"],
+        default="cli",
+        help=argparse.SUPPRESS,
     )
     crawl.add_argument("--no-cluster", action="store_true", help=argparse.SUPPRESS)
+    crawl.add_argument("--run-id", type=int, help=argparse.SUPPRESS)  # the daemon's run row
 
     daemon = command(
         "daemon",
@@ -118,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--since", required=True, help="DATE (YYYY-MM-DD)")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument(
+        "--no-text",
+        action="store_true",
+        help="leave out the articles' text (most of the size): ids, titles, URLs, authors, times",
+    )
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(

@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if until and not since:
         raise CommandError("--until needs --since")
+    if args.max_articles < 0:
+        raise CommandError("--max-articles must be 0 (no limit) or more")
+    if args.run_id is not None and len(outlets) != 1:
+        raise CommandError("--run-id names the run of exactly one outlet")
     conninfo = db.database_url(settings)
     from kliping.dedup.store import cluster_pending
 
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         max_articles=args.max_articles,
         progress=sys.stderr.isatty() or args.trigger == "cli",
         after=None if args.no_cluster else cluster_pending,
+        run_id=args.run_id,
     )
     print(summary(result))
     if result.stopped:

@@ -16,12 +16,26 @@ from kliping.storage import db, requests, runs
 ALIVE_SECONDS = 30  # a heartbeat older than this means the daemon is gone
 
 
+# Bounds for the daemon's durations: a second is the least that is not a busy loop; a week
+# is more than any outlet's interval or crawl needs (and what APScheduler still handles).
+MIN_SECONDS, MAX_SECONDS = 1.0, 7 * 24 * 3600.0
+
+
+def _seconds(value: float | None, option: str) -> float | None:
+    if value is not None and not (MIN_SECONDS <= value <= MAX_SECONDS):  # also NaN
+        raise CommandError(
+            f"{option} must be between {MIN_SECONDS:.0f} and {MAX_SECONDS:.0f} seconds"
+        )
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from kliping.scheduler.daemon import Daemon, DaemonError
 
+    every = _seconds(args.every, "--every")
+    _seconds(args.crawl_timeout, "--crawl-timeout")
     outlets = select(load(args), args.outlets)
     conninfo = db.database_url(args.settings)
-    every = args.every
     daemon = Daemon(outlets, conninfo, every=every, crawl_timeout=args.crawl_timeout)
     try:
         return daemon.run()
@@ -29,14 +43,30 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
 
 
+def scheduled(beat: requests.Heartbeat) -> list[str]:
+    """The outlets a daemon schedules, from its heartbeat (``key`` and ``key:running``)."""
+    return sorted({key.split(":")[0] for key in beat.next_runs})
+
+
 def trigger(args: argparse.Namespace) -> int:
     outlets = select(load(args), args.outlets)
     with db.connect(db.database_url(args.settings)) as conn:
+        beat = requests.heartbeat(conn)
+        alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
+        if alive and beat is not None and beat.next_runs:
+            # A request for an outlet the running daemon does not crawl would wait forever.
+            known = scheduled(beat)
+            missing = [o.key for o in outlets if o.key not in known]
+            if missing:
+                raise CommandError(
+                    f"the running daemon does not schedule {', '.join(missing)}"
+                    f" (it schedules: {', '.join(known)}); `kliping crawl {missing[0]}` crawls"
+                    " it now"
+                )
         for outlet in outlets:
             fresh = requests.request_crawl(conn, outlet.key)
             print(f"{outlet.key}: {'queued' if fresh else 'already queued'}")
-        beat = requests.heartbeat(conn)
-    if beat is None or beat.age_seconds > ALIVE_SECONDS:
+    if not alive:
         print(
             "no daemon is running: the request waits until `kliping daemon` starts "
             "(or crawl now with `kliping crawl OUTLET`)",
