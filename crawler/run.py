@@ -13,8 +13,6 @@ from scrapy.utils.reactor import install_reactor
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 import logging
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +22,6 @@ import psycopg
 from psycopg_pool import ConnectionPool
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from twisted.internet import task
 
 from kliping import logs
 from kliping.config.outlets import Outlet
@@ -33,6 +30,7 @@ from kliping.crawler.scrapy_settings import scrapy_settings
 from kliping.crawler.spider import OutletSpider
 from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
+from kliping.crawler.watch import Watch
 from kliping.crawler.workers import ExtractPool
 from kliping.storage import db, locks, runs
 from kliping.storage.runs import Trigger
@@ -49,36 +47,6 @@ class CrawlResult:
     @property
     def pages_fetched(self) -> int:
         return sum(t.pages_fetched for t in self.tallies.values())
-
-
-class _Watch:
-    """Signal receivers and the progress line (held strongly: Scrapy keeps weak references)."""
-
-    def __init__(self, tallies: dict[str, Tally], show: bool) -> None:
-        self.tallies, self.show = tallies, show
-        self.reason = ""
-        self.started = time.monotonic()
-        self.loop = task.LoopingCall(self.progress)
-
-    def engine_started(self) -> None:
-        if self.show:
-            self.loop.start(2.0, now=False)
-
-    def spider_closed(self, spider: object, reason: str) -> None:
-        self.reason = reason
-        if self.loop.running:
-            self.loop.stop()
-
-    def progress(self) -> None:
-        new = sum(t.articles_new + t.articles_updated for t in self.tallies.values())
-        failed = sum(t.failures for t in self.tallies.values())
-        pages = sum(t.pages_fetched for t in self.tallies.values())
-        elapsed = time.monotonic() - self.started
-        print(
-            f"  … {elapsed:5.0f}s  {pages} pages, {new} articles stored, {failed} failed",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def run_crawl(
@@ -188,11 +156,11 @@ def _crawl(
     max_articles: int,
     progress: bool,
 ) -> None:
+    watch = Watch(result.tallies, progress)
     extractors = ExtractPool(settings.extract_workers)
-    watch = _Watch(result.tallies, progress)
     try:
         process = _Process(scrapy_settings(settings))
-        store = process.store = CrawlStore(pool)  # type: ignore[arg-type]
+        store = watch.store = process.store = CrawlStore(pool)  # type: ignore[arg-type]
         logs.quiet_libraries(settings.log_level)  # Scrapy resets its loggers' levels
         crawler = process.create_crawler(OutletSpider)
         crawler.signals.connect(watch.engine_started, signal=signals.engine_started)

@@ -56,9 +56,12 @@ class Daemon:
         every: float | None = None,
         crawl_timeout: float = 1800.0,
         scheduled_as: str = "schedule",
+        max_parallel: int | None = None,
     ) -> None:
         self.outlets = {o.key: o for o in outlets}
         self.scheduled_as = scheduled_as  # the trigger of scheduled runs ('demo' for the demo)
+        # At most this many crawl children at once (None: one per outlet, as scheduled).
+        self.slots = threading.BoundedSemaphore(max_parallel) if max_parallel else None
         self.conninfo = conninfo
         self.every = every  # seconds; overrides every outlet's interval (tests, benchmarks)
         self.crawl_timeout = crawl_timeout
@@ -214,8 +217,9 @@ class Daemon:
             if job.id in self.outlets:
                 out[job.id] = job.next_run_time.isoformat() if job.next_run_time else None
         with self.mutex:
-            for key in self.running:
-                out[f"{key}:running"] = "now"
+            for key, child in self.running.items():
+                if child is not None:  # not one waiting for a free place
+                    out[f"{key}:running"] = "now"
         return out
 
     def _job_error(self, event: JobExecutionEvent) -> None:
@@ -230,10 +234,13 @@ class Daemon:
             else:
                 self.running[outlet] = None
                 taken = True
+        slot = False
         try:
+            slot = taken and self._wait_for_slot()
             with self._connect() as conn:
-                if not taken:
-                    requests.release(conn, request_ids)  # runs again after the current crawl
+                if not slot:
+                    # Busy (it runs again after the current crawl), or stopped while waiting.
+                    requests.release(conn, request_ids)
                     return
                 # Requests waiting for this outlet are served by this very run.
                 request_ids = request_ids + requests.claim(conn, [outlet], set()).get(outlet, [])
@@ -246,9 +253,20 @@ class Daemon:
             log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
             self._retry_later(outlet, "database unavailable")
         finally:
+            if slot and self.slots is not None:
+                self.slots.release()
             if taken:
                 with self.mutex:
                     self.running.pop(outlet, None)
+
+    def _wait_for_slot(self) -> bool:
+        """A place among the ``max_parallel`` crawls; False when the daemon stops first."""
+        if self.slots is None:
+            return True
+        while not self.slots.acquire(timeout=WAKE_SECONDS):
+            if self.stop.is_set():
+                return False
+        return True
 
     def _after_child(
         self,

@@ -82,6 +82,16 @@ def finish_run(
     )
 
 
+def save_progress(conn: psycopg.Connection, run_id: int, counts: Mapping[str, int]) -> None:
+    """A running run's counts so far (``kliping status`` shows them); its end overwrites them."""
+    conn.execute(
+        "UPDATE crawl_runs SET pages_fetched = %(pages_fetched)s, articles_new = %(articles_new)s,"
+        " articles_updated = %(articles_updated)s, articles_skipped = %(articles_skipped)s,"
+        " failures = %(failures)s WHERE id = %(id)s AND status = 'running'",
+        {"id": run_id, **{name: int(counts.get(name, 0)) for name in COUNTERS}},
+    )
+
+
 def record_failure(conn: psycopg.Connection, run_id: int, url: str, reason: str) -> None:
     conn.execute(
         "INSERT INTO crawl_failures (run_id, url, reason) VALUES (%s, %s, %s)",

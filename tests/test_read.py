@@ -385,6 +385,17 @@ def test_views_agree_with_the_cli(crawled: Crawled) -> None:
     assert all(n == members and k == outlets for _, n, k, members, outlets in per_story)
 
 
+def test_readme_example_query_finds_stories_in_the_sample_data(crawled: Crawled) -> None:
+    section = README.read_text("utf-8").split("## Reading stories", 1)[1].split("\n## ", 1)[0]
+    (query,) = [b for b in re.findall(r"```sql\n(.*?)```", section, re.S) if "FROM story" in b]
+    found = crawled.sql(query)
+    assert found, "the README's example query returns nothing on the sample (demo) data"
+    outlets: dict[int, set[str]] = {}
+    for story, _, outlet, *_ in found:
+        outlets.setdefault(story, set()).add(outlet)
+    assert all(len(names) >= 3 for names in outlets.values())
+
+
 def _reader_sql() -> str:
     """The README's SQL that creates the read-only role."""
     section = README.read_text("utf-8").split("## Reading stories", 1)[1].split("\n## ", 1)[0]
@@ -438,6 +449,12 @@ def test_readme_read_only_role_reads_only_the_views(crawled: Crawled, pg_server:
             assert done.returncode == 0, done.stderr[-2000:]
             assert done.stdout == crawled.run("stories", "--json", "--search", "gempa", *ALL)
             assert done.stdout.strip()
+            # Commands that need the tables say so in one line, with their own exit code.
+            for command in (("status",), ("db", "status"), ("db", "check")):
+                done = as_reader.run(*command)
+                assert done.returncode == 77, (command, done.stderr[-2000:])
+                assert "needs the database owner's role" in done.stderr
+                assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         finally:
             admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

@@ -9,6 +9,7 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from kliping import __version__
 from kliping.config.errors import ConfigError
@@ -123,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     trigger.add_argument("outlets", nargs="+", metavar="OUTLET")
     status = command(
         "status",
-        _lazy("kliping.commands.daemon", "status"),
+        _lazy("kliping.commands.status", "status"),
         "daemon alive?, last/next crawl per outlet, queued triggers, last errors",
     )
     status.add_argument("--json", action="store_true", help="one JSON object")
@@ -193,6 +194,26 @@ def _terminate(signum: int, frame: object) -> None:
 
 # sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
 EXIT_UNAVAILABLE = 69
+# sysexits.h's EX_NOPERM: the database refused who we are (wrong password), or this role may
+# not do what the command needs (the read-only role running `kliping status`).
+EXIT_NOPERM = 77
+
+
+def _database_error(exc: Exception, psycopg: Any) -> int:
+    """One line for what went wrong with the database, and an exit code per kind."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        print(f"kliping: this command needs the database owner's role (DATABASE_URL's user"
+              f" may only read the story views): {first}", file=sys.stderr)  # fmt: skip
+        return EXIT_NOPERM
+    if isinstance(exc, psycopg.OperationalError):
+        if "authentication failed" in str(exc) or "no password supplied" in str(exc):
+            print("kliping: database authentication failed: check the user and password in"
+                  " DATABASE_URL (or KLIPING_HOME/postgres.json)", file=sys.stderr)  # fmt: skip
+            return EXIT_NOPERM
+        print(f"kliping: database unavailable: {str(exc).strip()}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    raise exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,10 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # not imported by commands that need no database
-        if psycopg is None or not isinstance(exc, psycopg.OperationalError):
+        if psycopg is None or not isinstance(exc, psycopg.Error):
             raise
-        print(f"kliping: database unavailable: {str(exc).strip()}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        return _database_error(exc, psycopg)
 
 
 if __name__ == "__main__":

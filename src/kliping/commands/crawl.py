@@ -18,10 +18,14 @@ EXIT_STOPPED = 143
 
 
 def summary(result: CrawlResult) -> str:
-    lines = [f"{'outlet':<14} {'new':>5} {'updated':>8} {'stored':>7} {'failed':>7} {'pages':>6}"]
+    # The same words as the progress line and the log: "new", "updated", "already stored".
+    lines = [
+        f"{'outlet':<14} {'new':>5} {'updated':>8} {'already stored':>15} {'failed':>7}"
+        f" {'pages':>6}"
+    ]
     for key, t in result.tallies.items():
         lines.append(
-            f"{key:<14} {t.articles_new:>5} {t.articles_updated:>8} {t.articles_skipped:>7}"
+            f"{key:<14} {t.articles_new:>5} {t.articles_updated:>8} {t.articles_skipped:>15}"
             f" {t.failures:>7} {t.pages_fetched:>6}"
             + (
                 f"   ({', '.join(f'{r} ×{n}' for r, n in t.reasons.most_common(3))})"
@@ -57,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         until=until,
         refresh=args.refresh,
         max_articles=args.max_articles,
-        progress=sys.stderr.isatty() or args.trigger == "cli",
+        # A line every 2 s is for a person at a terminal; a log gets the summary at the end.
+        progress=sys.stderr.isatty(),
         after=None if args.no_cluster else cluster_pending,
         run_id=args.run_id,
     )

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import datetime
-from typing import Any
 
 from kliping.cli import CommandError
 from kliping.commands.outlets import load
 from kliping.config.outlets import select
-from kliping.storage import db, requests, runs
+from kliping.storage import db, requests
 
 ALIVE_SECONDS = 30  # a heartbeat older than this means the daemon is gone
 
@@ -72,77 +69,4 @@ def trigger(args: argparse.Namespace) -> int:
             "(or crawl now with `kliping crawl OUTLET`)",
             file=sys.stderr,
         )
-    return 0
-
-
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when else None
-
-
-def status(args: argparse.Namespace) -> int:
-    registry = load(args)
-    with db.connect(db.database_url(args.settings)) as conn:
-        beat = requests.heartbeat(conn)
-        last = runs.last_runs(conn)
-        queued = requests.pending(conn)
-    alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
-    report: dict[str, Any] = {
-        "daemon": {
-            "alive": alive,
-            "pid": beat.pid if beat else None,
-            "host": beat.host if beat else None,
-            "started_at": _iso(beat.started_at) if beat else None,
-            "last_heartbeat_seconds_ago": round(beat.age_seconds, 1) if beat else None,
-        },
-        "outlets": {},
-        "queued": [{"outlet": o, "requested_at": _iso(t)} for o, t in queued],
-    }
-    for key in registry:
-        run = last.get(key)
-        entry: dict[str, Any] = {
-            "next_run": (beat.next_runs.get(key) if beat and alive else None),
-            "running": bool(beat and alive and f"{key}:running" in beat.next_runs),
-        }
-        if run is not None:
-            duration = (
-                (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
-            )
-            entry["last_run"] = {
-                "id": run.id,
-                "trigger": run.trigger,
-                "status": run.status,
-                "started_at": _iso(run.started_at),
-                "seconds": round(duration, 1) if duration is not None else None,
-                "new": run.articles_new,
-                "updated": run.articles_updated,
-                "failures": run.failures,
-                "error": run.error,
-                "failure_reasons": run.failure_reasons,
-            }
-        report["outlets"][key] = entry
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-        return 0
-    d = report["daemon"]
-    if alive:
-        print(f"daemon: alive (pid {d['pid']} on {d['host']}, since {d['started_at']})")
-    else:
-        print(
-            "daemon: not running"
-            + (f" (last heartbeat {d['last_heartbeat_seconds_ago']}s ago)" if beat else "")
-        )
-    print(f"{'outlet':<14} {'last run':<10} {'when':<26} {'new':>4} {'fail':>4}  next run")
-    for key, entry in report["outlets"].items():
-        last_run = entry.get("last_run")
-        when = (last_run["started_at"] or "")[:19] if last_run else "-"
-        state = "running" if entry["running"] else (last_run["status"] if last_run else "never")
-        new = last_run["new"] if last_run else ""
-        fail = last_run["failures"] if last_run else ""
-        print(
-            f"{key:<14} {state:<10} {when:<26} {new:>4} {fail:>4}  {(entry['next_run'] or '-')[:19]}"  # noqa: E501
-        )
-        if last_run and last_run["error"]:
-            print(f"{'':<14} error: {last_run['error']}")
-    if report["queued"]:
-        print("queued triggers: " + ", ".join(q["outlet"] for q in report["queued"]))
     return 0
