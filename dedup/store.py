@@ -130,6 +130,11 @@ class StoryStore:
                 continue
             conn.execute("UPDATE story_members SET story_id = %s WHERE story_id = %s", (into, gone))
             conn.execute("DELETE FROM stories WHERE id = %s", (gone,))
+            conn.execute(
+                "INSERT INTO story_merges (story_id, into_id) VALUES (%s, %s)"
+                " ON CONFLICT (story_id) DO UPDATE SET into_id = EXCLUDED.into_id",
+                (gone, into),
+            )
             for label, story_id in self.story_ids.items():
                 if story_id == gone:
                     self.story_ids[label] = into
