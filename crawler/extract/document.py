@@ -169,11 +169,23 @@ def _settle(page: Page, bylines: list[HtmlElement]) -> None:
     page.noise = [el for el in page.noise if el not in keep_out and not _many_paragraphs(el)]
     noisy = set(page.noise)
     for el in bylines:
-        if noisy.isdisjoint(el.iterancestors()):
+        # A credit inside a photo box ("<div class=photo>...<span class=author>dok.TMC")
+        # names the photographer or the picture's source, not the writer.
+        if noisy.isdisjoint(el.iterancestors()) and not _in_photo(el):
             # itertext, not text_content: "<span>Penulis</span><div>A</div>" must not glue.
             text = " ".join(" ".join(el.itertext()).split())
             if text and len(text) < 300:
                 page.bylines.append(text)
+
+
+def _in_photo(el: HtmlElement) -> bool:
+    for up in el.iterancestors():
+        if up.tag in ("figure", "figcaption"):
+            return True
+        marker = f"{up.get('class') or ''} {up.get('id') or ''}"
+        if marker.strip() and _NOT_BYLINE.search(marker):
+            return True
+    return False
 
 
 def _many_paragraphs(el: HtmlElement, limit: int = 6) -> bool:

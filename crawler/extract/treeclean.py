@@ -18,9 +18,20 @@ _BLOCKS = frozenset({
 # fmt: on
 
 
+# Inline styles and classes that hide an element. trafilatura deletes such elements, which is
+# right for menus and pop-ups but loses pages 2-n of an article served whole with only page 1
+# shown (m.merdeka.com "Halaman 1 ... 4": ~70 % of the text was lost).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDE_CLASS = re.compile(r"(?<![\w-])(?:hidden|hide|d-none|is-hidden)(?![\w-])", re.I)
+_DIGITS = re.compile(r"\d+")
+# A hidden page carries at least a short paragraph of its own text (not link titles).
+MIN_PAGE_CHARS = 80
+
+
 def prepare(page: Page) -> None:
     """Related boxes, inline related links and link-only lists out; loose text into <p>."""
     page.drop_noise()
+    unhide_pages(page.tree)
     strip_inline_links(page.tree)
     paragraphize(page.tree)
     drop_link_lists(page.tree)
@@ -109,3 +120,54 @@ def drop_link_lists(tree: HtmlElement) -> None:
 def _link_only(li: HtmlElement) -> bool:
     linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
     return linked > 0 and len(li.text_content().strip()) - linked <= 3
+
+
+def unhide_pages(tree: HtmlElement) -> None:
+    """Show the hidden later pages of an article that serves all its pages in one HTML file.
+
+    A hidden element counts as a page when a sibling of the same kind is visible (same tag and
+    class, or the same id up to its number: "halaman-1", "halaman-2") and it holds text of its
+    own. Hidden menus, modals and templates have no visible twin, so they stay hidden.
+    """
+    for el in tree.xpath(
+        "//*[contains(@style, 'none') or contains(@style, 'hidden') or @hidden "
+        "or contains(@class, 'hid') or contains(@class, 'd-none')]"
+    ):
+        if not _hidden(el) or el.getparent() is None:
+            continue
+        key = _page_key(el)
+        if key[1:] == ("", ""):  # a bare <div>: nothing ties it to a visible page
+            continue
+        twins = [s for s in el.getparent() if s is not el and _page_key(s) == key]
+        if any(not _hidden(s) for s in twins) and _own_text(el) >= MIN_PAGE_CHARS:
+            _show(el)
+
+
+def _hidden(el: HtmlElement) -> bool:
+    return bool(
+        _HIDDEN_STYLE.search(el.get("style") or "")
+        or el.get("hidden") is not None
+        or _HIDE_CLASS.search(el.get("class") or "")
+    )
+
+
+def _page_key(el: HtmlElement) -> tuple[object, str, str]:
+    cls = " ".join(_HIDE_CLASS.sub(" ", el.get("class") or "").split())
+    return el.tag, cls, _DIGITS.sub("#", el.get("id") or "")
+
+
+def _own_text(el: HtmlElement) -> int:
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return len(" ".join(el.text_content().split())) - linked
+
+
+def _show(el: HtmlElement) -> None:
+    style = _HIDDEN_STYLE.sub("", el.get("style") or "").strip(" ;")
+    if style:
+        el.set("style", style)
+    elif "style" in el.attrib:
+        del el.attrib["style"]
+    if "hidden" in el.attrib:
+        del el.attrib["hidden"]
+    if el.get("class"):
+        el.set("class", " ".join(_HIDE_CLASS.sub(" ", el.get("class") or "").split()))
