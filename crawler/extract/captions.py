@@ -15,15 +15,9 @@ from lxml.html import HtmlElement
 
 from .document import Page
 
-_FIND = (
-    "//figcaption"
-    " | //*[contains(@class, 'caption') or contains(@class, 'Caption') or contains(@id, 'caption')"
-    " or contains(@class, 'keterangan') or contains(@class, 'credit')]"
-    " | //*[self::div or self::span or self::figure][contains(@class, 'photo')"
-    " or contains(@class, 'foto') or contains(@class, 'Photo')][.//img]"
-)
 # A caption is a few sentences; a box with more text than this is a container, not a caption.
 MAX_CAPTION_CHARS = 600
+_PHOTO_BOX = re.compile(r"photo|foto", re.I)
 # A photo page by its address or its schema.org type.
 _PHOTO_URL = re.compile(r"/(?:foto|photos?|galeri|gallery|fotografi)(?:[-/_]|$)|detikfoto", re.I)
 _PHOTO_TYPES = frozenset({"imagegallery", "mediagallery", "photograph"})
@@ -41,7 +35,8 @@ class Captions:
 
 def take(page: Page, url: str | None) -> Captions:
     """Remove captions and photo credits from the tree; return the photo-page reading."""
-    found = _outermost([el for el in page.tree.xpath(_FIND) if _is_caption(el)])
+    candidates = [el for el in page.captions if page.attached(el) and _is_caption(el)]
+    found = _outermost(candidates)
     if not found:
         return Captions()
     photo_page = bool(url and _PHOTO_URL.search(url)) or _photo_type(page)
@@ -54,6 +49,9 @@ def take(page: Page, url: str | None) -> Captions:
 
 
 def _is_caption(el: HtmlElement) -> bool:
+    photo_box = el.tag != "figcaption" and _PHOTO_BOX.search(el.get("class") or "")
+    if photo_box and next(el.iter("img"), None) is None:  # a photo box holds its photo
+        return False
     text = " ".join(el.text_content().split())
     if not text or len(text) > MAX_CAPTION_CHARS:
         return False

@@ -23,12 +23,6 @@ LOCAL_OFFSETS = frozenset(timedelta(hours=h) for h in (7, 8, 9))
 # A mislabelled zone moves a time by whole hours; the world's offsets span -12..+14.
 _MAX_SHIFT = timedelta(hours=26)
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
-# Microformats stock themes print: Blogger's <abbr class="published" title=...>, WordPress's
-# <time class="entry-date published" datetime=...>.
-_MICROFORMAT = (
-    "//abbr[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@title"
-    " | //time[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@datetime"
-)
 
 
 def published(page: Page, tz: timezone) -> datetime | None:
@@ -61,7 +55,9 @@ def _metadata(page: Page, tz: timezone) -> Iterator[tuple[datetime, bool]]:
     values: list[object] = [first] if first else []
     values += [obj.get("datePublished") for obj in page.article_ld()]
     values += [page.meta.get(key) for key in META_KEYS[1:]]
-    values += page.tree.xpath(_MICROFORMAT)
+    # Microformats of stock themes: Blogger's <abbr class="published" title=...>, WordPress's
+    # <time class="entry-date published" datetime=...> (collected by document.parse).
+    values += page.stamps
     for value in values:
         if isinstance(value, str) and (when := parse_value(value, tz)):
             yield when, bool(_HAS_TIME.search(value))
