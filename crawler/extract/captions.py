@@ -49,6 +49,8 @@ def take(page: Page, url: str | None) -> Captions:
 
 
 def _is_caption(el: HtmlElement) -> bool:
+    if el.tag in _ROOT_STOP:  # <body class="photo-page">: a page, not a caption
+        return False
     photo_box = el.tag != "figcaption" and _PHOTO_BOX.search(el.get("class") or "")
     if photo_box and next(el.iter("img"), None) is None:  # a photo box holds its photo
         return False
@@ -82,6 +84,8 @@ def _gallery_lines(found: list[HtmlElement], page: Page) -> list[str]:
     ancestors = set(found[0].iterancestors())
     for el in found[1:]:
         ancestors &= {el, *el.iterancestors()}
+    if not ancestors:
+        return []
     root = max(ancestors, key=lambda up: sum(1 for _ in up.iterancestors()))
     if page.h1 is not None:
         for up in (root, *root.iterancestors()):
