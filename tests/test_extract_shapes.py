@@ -62,6 +62,10 @@ def test_hidden_twin_of_link_titles_only_stays_hidden() -> None:
         ("2025-05-12T18:40:00+07:00", "Senin, 12 Mei 2025 21:05 WIB", "2025-05-12T18:40:00+07:00"),
         # an Indonesian offset on the same wall clock corrects the outlet zone, it is kept
         ("2025-05-12T21:05:00+08:00", "Senin, 12 Mei 2025 21:05", "2025-05-12T21:05:00+08:00"),
+        # metadata with a day only: the dateline of that day gives the time
+        ("2025-05-12", "Senin, 12 Mei 2025 21:05 WIB", "2025-05-12T21:05:00+07:00"),
+        # ... but a dateline of another day is not this article's
+        ("2025-05-10", "Senin, 12 Mei 2025 21:05 WIB", "2025-05-10T00:00:00+07:00"),
     ],
 )
 def test_metadata_against_the_dateline(meta: str, dateline: str, expected: str) -> None:

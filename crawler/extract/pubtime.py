@@ -46,7 +46,9 @@ def published(page: Page, tz: timezone) -> datetime | None:
             return seen.when
     if timed:
         return _local(timed[0], tz)
-    # Metadata with a day only (or none): the dateline has the time.
+    # Metadata with a day only (or none): the dateline has the time, if it is that day's.
+    if meta and _local(meta[0][0], tz).date() != seen.when.date():
+        return _local(meta[0][0], tz)
     return seen.when
 
 
