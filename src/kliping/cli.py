@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", required=True, help="DATE (YYYY-MM-DD)")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
 
+    web = command(
+        "web", _lazy("kliping.commands.web", "run"), "read-only web pages and JSON API (stories)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
         "action", nargs="?", choices=["list", "check"], default="list", help="check: validate"
