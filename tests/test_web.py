@@ -125,7 +125,7 @@ def test_blank_form_fields_mean_no_filter(web: Served) -> None:
 @pytest.mark.parametrize(
     ("path", "words"),
     [
-        ("/api/stories?since=15-07-2025", ["since", "15-07-2025"]),
+        ("/api/stories?since=15-07-2025", ["since", "YYYY-MM-DD", "15-07-2025"]),
         ("/api/stories?min_outlets=0", ["min_outlets", "greater than or equal to 1"]),
         ("/api/stories?page=abc", ["page", "abc"]),
         ("/api/stories?since=2025-07-02&until=2025-07-01", ["until", "before since"]),

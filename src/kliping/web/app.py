@@ -93,7 +93,13 @@ def _install_errors(app: FastAPI) -> None:
             where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "request"
             given = e.get("input")
             shown = f" (got {given!r})" if isinstance(given, str | int) else ""
-            parts.append(f"{where}: {e.get('msg', 'invalid')}{shown}")
+            # pydantic's date message ("input is too short") does not say what is expected
+            msg = (
+                "expected a date as YYYY-MM-DD"
+                if e.get("type", "").startswith("date")
+                else e.get("msg", "invalid")
+            )
+            parts.append(f"{where}: {msg}{shown}")
         return error(request, 400, "; ".join(parts))
 
     @app.exception_handler(HTTPException)
