@@ -20,7 +20,6 @@ import psycopg
 import uvicorn
 
 from kliping.config.outlets import load_registry
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.store import cluster_pending
 from kliping.sample_site.badpages import MALICIOUS_TITLES
 from kliping.sample_site.server import SampleSite
@@ -47,8 +46,6 @@ def store(
         authors=(),
         language="id",
         pages=1,
-        content_hash=content_hash(text),
-        fingerprint=fingerprint(text),
     )
     return upsert_article(conn, record)[0]
 
