@@ -14,6 +14,7 @@ from datetime import datetime
 from itertools import islice
 
 from kliping.dedup.embedding import usable
+from kliping.dedup.events import Events
 from kliping.dedup.features import Idf
 from kliping.dedup.fingerprint import Sketch, resemblance
 from kliping.dedup.index import CopyIndex
@@ -29,13 +30,15 @@ class Assignment:
     id: str
     story: str  # the id of the story's first article: stable across replays
     duplicate_of: str | None  # the earliest known article of this one's copy group
-    score: float  # copy resemblance, story similarity, or 0.0 for a new story
+    score: float  # copy resemblance, event or story similarity, or 0.0 for a new story
+    event: str  # the id of the event's first article (events never merge: stable)
 
 
 @dataclass(slots=True)
 class _Rec:
     assignment: Assignment
     story: int
+    event: int
     root: int  # first document of the copy group (itself if original)
     sketch: Sketch | None
     keys: tuple[str | None, str | None, str | None]  # content hash, title key, url key
@@ -48,6 +51,7 @@ class Clusterer:
         self.params = usable(params or Params())
         self._idf = Idf()
         self._stories = Stories(self.params)
+        self._events = Events(self.params)
         self._recs: dict[int, _Rec] = {}
         self._by_id: dict[str, int] = {}
         self._by_hash: dict[str, int] = {}
@@ -65,6 +69,11 @@ class Clusterer:
         """The current label of the story holding ``doc_id`` (it changes only by a merge)."""
         n = self._by_id.get(doc_id)
         return None if n is None else self._stories[self._recs[n].story].label
+
+    def event_of(self, doc_id: str) -> str | None:
+        """The label of the event holding ``doc_id`` (events never merge, so it never changes)."""
+        n = self._by_id.get(doc_id)
+        return None if n is None else self._events[self._recs[n].event].label
 
     def drain_merges(self) -> list[tuple[str, str]]:
         """Story merges since the last call, as (absorbed label, surviving label), in order.
@@ -126,10 +135,12 @@ class Clusterer:
             story = self._stories.resolve(self._recs[root].story)
             assert story is not None  # a live copy's original is in a live story
             self._stories.join(story, n, None, when)
+            event = self._recs[root].event
+            self._events.join(event, n, None, when)
             # A copy takes the label its original was given, even if that story has since been
             # merged: a store that has not applied the merge keeps copy and original together.
             first = self._recs[root].assignment
-            a = Assignment(doc.id, first.story, first.id, score)
+            a = Assignment(doc.id, first.story, first.id, score, self._events[event].label)
         else:
             root = n
             terms = pre.terms
@@ -140,7 +151,19 @@ class Clusterer:
             bonus = p.short_size_bonus if short else 0.0
             scored = self._stories.scored(vec, when, bonus, emb, ew)
             threshold = p.short_threshold if short else p.threshold
-            if scored and scored[0][1] >= threshold:
+            # The event first: an article that reports a known happening goes where it is.
+            evec = self._events.vector(terms.counts)
+            escored = self._events.scored(evec, when)
+            ethreshold = p.short_event_threshold if short else p.event_threshold
+            event_story = None
+            if escored and escored[0][1] >= ethreshold:
+                event, escore = escored[0]
+                event_story = self._stories.resolve(self._events[event].story)
+            if event_story is not None:
+                story, score = event_story, escore
+                known_terms = self._stories[story].centroid
+                self._idf.add([t for t in terms.counts if t not in known_terms], False)
+            elif scored and scored[0][1] >= threshold:
                 story, score = scored[0]
                 known_terms = self._stories[story].centroid
                 self._idf.add([t for t in terms.counts if t not in known_terms], False)
@@ -148,6 +171,10 @@ class Clusterer:
                 story, score = n, 0.0
                 self._stories.create(n, doc.id)
                 self._idf.add(terms.counts, True)
+            if event_story is None:
+                event = n
+                self._events.create(n, doc.id, story)
+            self._events.join(event, n, evec, when)
             self._stories.join(story, n, vec, when, emb)
             merge = p.short_merge_threshold if short else p.merge_threshold
             self._merges.extend(self._stories.merge_close(story, scored[1:], threshold, merge, ew))
@@ -156,9 +183,10 @@ class Clusterer:
                 self._merges.extend(
                     self._stories.absorb_small(story, scored, threshold, bonus, small, ew)
                 )
-            a = Assignment(doc.id, self._stories[story].label, None, score)
+            label = self._events[event].label
+            a = Assignment(doc.id, self._stories[story].label, None, score, label)
 
-        self._recs[n] = _Rec(a, story, root, sk, (chash, tkey, ukey))
+        self._recs[n] = _Rec(a, story, event, root, sk, (chash, tkey, ukey))
         self._by_id[doc.id] = n
         if chash is not None:
             self._by_hash.setdefault(chash, root)
@@ -201,8 +229,10 @@ class Clusterer:
 
     def forget_before(self, t: datetime) -> None:
         """Drop stories whose last article is older than ``t`` (their ids are forgotten too)."""
+        gone_events: list[int] = []
         for st in self._stories.forget_before(aware(t)):  # type: ignore[arg-type]
             for n in st.members:
+                gone_events.append(self._recs[n].event)
                 rec = self._recs.pop(n)
                 del self._by_id[rec.assignment.id]
                 chash, tkey, ukey = rec.keys
@@ -212,6 +242,7 @@ class Clusterer:
                         del table[key]
                 if rec.sketch is not None:
                     self._copy_index.remove(n, rec.sketch.keys())
+        self._events.drop(sorted(set(gone_events)))
 
 
 def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:

@@ -71,6 +71,20 @@ class Params:
     absorb_size: int = 1
     short_absorb_size: int = 2
 
+    # --- events (the fine level inside stories, dedup/events.py) -------------------------------
+    # Join the best candidate event when the article's mean cosine with the event's core reaches
+    # this (full text / headline-only); else the article opens a new event.
+    event_threshold: float = 0.3
+    short_event_threshold: float = 0.3
+    # Members whose vectors stand for the event (its first ones): the event does not drift.
+    event_core: int = 8
+    # Articles the event IDF counts over (the recent stream).
+    event_idf_window: int = 2000
+    # Candidate events scored exactly.
+    event_candidates: int = 8
+    # An event more than this many hours before (or after) the article is not a candidate.
+    event_window_hours: float = 36.0
+
     # --- sentence embeddings (the optional ``embed`` extra; off without it) ---------------------
     # Score = lexical + weight * (cosine of the article's embedding with its story's mean
     # embedding - embed_center); merges and absorption add weight * (cosine of the two stories'
