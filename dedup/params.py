@@ -74,16 +74,26 @@ class Params:
     # --- events (the fine level inside stories, dedup/events.py) -------------------------------
     # Join the best candidate event when the article's mean cosine with the event's core reaches
     # this (full text / headline-only); else the article opens a new event.
-    event_threshold: float = 0.3
-    short_event_threshold: float = 0.3
+    event_threshold: float = 0.2
+    short_event_threshold: float = 0.27
     # Members whose vectors stand for the event (its first ones): the event does not drift.
     event_core: int = 8
     # Articles the event IDF counts over (the recent stream).
     event_idf_window: int = 2000
+    # idf = ln((N + 1) / (df + 1)) + this: the weight left to a word that every article has.
+    event_idf_plus: float = 1.0
     # Candidate events scored exactly.
     event_candidates: int = 8
     # An event more than this many hours before (or after) the article is not a candidate.
-    event_window_hours: float = 36.0
+    event_window_hours: float = 24.0
+    # Headline character n-grams in the event vector (they help stories find inflected forms).
+    event_char_ngrams: bool = False
+    # When two stories merge, an event of the absorbed one whose average link with one of the
+    # surviving story's last ``event_merge_recent`` events reaches the join threshold is merged
+    # into it (0: never).
+    event_merge_recent: int = 20
+    # ... and the average link that merge needs (headline-only: the join threshold, if higher).
+    event_merge_threshold: float = 0.3
 
     # --- sentence embeddings (the optional ``embed`` extra; off without it) ---------------------
     # Score = lexical + weight * (cosine of the article's embedding with its story's mean
