@@ -124,7 +124,8 @@ class Events:
                 continue
             # Average link: the mean of the cosines with the core members is the dot product
             # with their sum over their number.
-            out.append((e, _dot(vec, ev.core) / ev.core_n if ev.core_n else 0.0))
+            score = _dot(vec, ev.core) / ev.core_n if ev.core_n else 0.0
+            out.append((e, score))
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
 
