@@ -35,7 +35,9 @@ class Captions:
     photo_page: bool = False
     lines: list[str] = field(default_factory=list)  # the photo page's body, captions included
     texts: list[str] = field(default_factory=list)  # the captions and credits themselves
-    block: str = ""  # the text of the article box holding the photos and the title, if one does
+    # The text of the article box holding the photos and the title (if one does), without
+    # whitespace: trafilatura and text_content() space inline tags differently.
+    block: str = ""
 
     def outside(self, lines: list[str]) -> bool:
         """Most of a body lies outside the box holding the title and the photos: trafilatura
@@ -43,7 +45,7 @@ class Captions:
         if not self.block or len(self.texts) < 2:
             return False
         total = sum(len(line) for line in lines) or 1
-        inside = sum(len(line) for line in lines if " ".join(line.split()) in self.block)
+        inside = sum(len(line) for line in lines if "".join(line.split()) in self.block)
         return inside / total < 0.5
 
 
@@ -117,4 +119,4 @@ def _gallery(found: list[HtmlElement], page: Page) -> tuple[list[str], str]:
             text = " ".join(el.text_content().split())
             if text:
                 lines.append(text)
-    return lines, (" ".join(root.text_content().split()) if holds_title else "")
+    return lines, ("".join(root.text_content().split()) if holds_title else "")
