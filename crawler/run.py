@@ -32,7 +32,7 @@ from kliping.crawler.spider import OutletSpider
 from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
 from kliping.crawler.workers import ExtractPool
-from kliping.storage import db, locks, runs
+from kliping.storage import db, locks, runs, sources
 from kliping.storage.runs import Trigger
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,16 @@ def run_crawl(
                 status = "abandoned" if result.stopped else tally.status
                 error = tally.error or ("stopped before the end" if result.stopped else None)
                 runs.finish_run(conn, tally.run_id, status, tally.counts(), tally.reasons, error)  # type: ignore[arg-type]
+                for origin, count in tally.sources.items():
+                    sources.record_source(
+                        conn,
+                        tally.run_id,
+                        origin,
+                        count.kind,
+                        count.entries,
+                        count.accepted,
+                        count.rejected,
+                    )
                 log.info(
                     "crawl finished: %s",
                     tally.line(),
