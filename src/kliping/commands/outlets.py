@@ -63,4 +63,6 @@ def run(args: argparse.Namespace) -> int:
         every = f"{o.interval_minutes}m"
         domains = ", ".join(o.domains)
         print(f"{o.key:<14} {o.name:<18} {every:>6}  {sources:<8} {backfill:<9} {domains}")
+    print("sources: f = RSS/Atom feeds, s = news sitemaps, p = section pages;"
+          " backfill: a dated archive for `kliping crawl --since`")  # fmt: skip
     return 0
