@@ -12,11 +12,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import class_row
 
 from kliping.storage.stories import StoryRow
 
-STORY_COLUMNS = "story_id, title, first_seen, last_seen, article_count, outlet_count, outlets"
+STORY_COLUMNS = sql.SQL(", ").join(
+    map(
+        sql.Identifier,
+        (
+            "story_id",
+            "title",
+            "first_seen",
+            "last_seen",
+            "article_count",
+            "outlet_count",
+            "outlets",
+        ),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +52,9 @@ def list_stories(
     span [first_seen, last_seen] meets [since, until]."""
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
         cur.execute(
-            f"""
-            SELECT {STORY_COLUMNS} FROM story_overview o
+            sql.SQL(
+                """
+            SELECT {columns} FROM story_overview o
             WHERE (%(since)s::timestamptz IS NULL OR o.last_seen >= %(since)s)
               AND (%(until)s::timestamptz IS NULL OR o.first_seen <= %(until)s)
               AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
@@ -51,7 +66,8 @@ def list_stories(
                       AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
             ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
             LIMIT %(limit)s OFFSET %(offset)s
-            """,
+            """
+            ).format(columns=STORY_COLUMNS),
             {
                 "since": where.since,
                 "until": where.until,
@@ -68,7 +84,8 @@ def list_stories(
 
 def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        cur.execute(f"SELECT {STORY_COLUMNS} FROM story_overview WHERE story_id = %s", (story_id,))
+        query = sql.SQL("SELECT {columns} FROM story_overview WHERE story_id = %s")
+        cur.execute(query.format(columns=STORY_COLUMNS), (story_id,))
         return cur.fetchone()
 
 

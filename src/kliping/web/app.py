@@ -137,7 +137,7 @@ def _install_errors(app: FastAPI) -> None:
 
 def _configure(conn: psycopg.Connection) -> None:
     conn.autocommit = True
-    conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(STATEMENT_TIMEOUT_MS),))
     # Read-only whatever the role may do: this application has no write path.
     conn.execute("SET default_transaction_read_only = on")
 

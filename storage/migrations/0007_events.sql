@@ -53,6 +53,8 @@ SELECT m.story_id,
        a.fetched_at,
        m.duplicate_of,
        a.search,
+       a.authors,
+       a.text,
        m.event_id
 FROM story_members m
 JOIN articles a ON a.id = m.article_id;
