@@ -5,7 +5,6 @@ Adding an outlet is adding a table to ``outlets.toml``; nothing in the code name
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kliping.config.errors import OutletConfigError
-from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, split
+from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, host_rank, split
 
 BUNDLED = "outlets.toml"
 NETWORKS = "_network"  # [_network.<name>]: fields shared by the sites of one network
@@ -36,9 +35,6 @@ _FIELDS = {
     "evidence",
     *_LISTS,
 }
-# Hosts that name a machine, not a site (the sample site and test servers on a free port):
-# a domain entry of this kind owns every port.
-_MACHINE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$")
 
 
 @dataclass(frozen=True)
@@ -105,25 +101,6 @@ class Outlet:
 
 
 Registry = dict[str, Outlet]
-
-
-@functools.lru_cache(maxsize=8192)
-def host_rank(domains: tuple[str, ...], host: str, port: int) -> int:
-    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all."""
-    best = 0
-    for entry in domains:
-        wildcard = entry.startswith("*.")
-        name, _, want = entry.removeprefix("*.").partition(":")
-        if want and int(want) != port:
-            continue
-        if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
-            continue
-        base = fold_host(name)
-        if host == base:
-            best = max(best, 2 * len(base) + 1)
-        elif wildcard and host.endswith("." + base):
-            best = max(best, 2 * len(base))
-    return best
 
 
 def _substitute(value: Any, variables: Mapping[str, str]) -> Any:

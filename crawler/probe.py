@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet, Registry
 from kliping.config.settings import Settings
 from kliping.config.urls import clean
@@ -194,8 +195,13 @@ def _entries(
 
 
 def _article_urls(entries: list[Entry], outlet: Outlet) -> list[str]:
-    urls = (clean(e.url) for e in entries)
-    return list(dict.fromkeys(u for u in urls if outlet.owns(u) and outlet.is_article(u)))
+    """The distinct articles listed (one URL per identity: an article listed twice counts once)."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        url = clean(entry.url)
+        if outlet.owns(url) and outlet.is_article(url):
+            found.setdefault(article_identity(outlet, url) or url, url)
+    return list(found.values())
 
 
 def probe_article(url: str, outlet: Outlet, fetcher: Fetcher) -> ArticleReport:

@@ -24,7 +24,7 @@ from kliping.crawler.extract import ExtractRules, single_page_url, stitch
 from kliping.crawler.failures import PageFailure, describe_failure, page_problem
 from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
-from kliping.crawler.tally import Tally
+from kliping.crawler.tally import SourceCount, Tally
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
@@ -70,12 +70,12 @@ class OutletSpider(scrapy.Spider):
                 yield request
 
     def _sources(self, outlet: Outlet) -> Iterator[Request]:
-        def listing(url: str, kind: str, **extra: Any) -> Request:
+        def listing(url: str, kind: str, origin: str | None = None, **extra: Any) -> Request:
             return Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet.key, "kind": kind, **extra},
+                cb_kwargs={"outlet": outlet.key, "kind": kind, "origin": origin or url, **extra},
                 dont_filter=True,
             )
 
@@ -92,7 +92,7 @@ class OutletSpider(scrapy.Spider):
                         self.tallies[outlet.key].error = f"bad archive template: {exc!r}"
                         log.error("%s: bad archive template: %r", outlet.key, exc)
                         return
-                    yield listing(url, "archive", day=day, page=1)
+                    yield listing(url, "archive", outlet.archive, day=day, page=1)
                     day += timedelta(days=1)
                 return
         for url in outlet.feeds:
@@ -103,7 +103,13 @@ class OutletSpider(scrapy.Spider):
             yield listing(url, "section")
 
     async def parse_listing(
-        self, response: Response, outlet: str, kind: str, day: date | None = None, page: int = 1
+        self,
+        response: Response,
+        outlet: str,
+        kind: str,
+        day: date | None = None,
+        page: int = 1,
+        origin: str | None = None,
     ) -> AsyncIterator[Request]:
         source = self.outlets[outlet]
         self.tallies[outlet].pages_fetched += 1
@@ -118,11 +124,12 @@ class OutletSpider(scrapy.Spider):
                             entry.url,
                             callback=self.parse_listing,
                             errback=self.listing_failed,
-                            cb_kwargs={"outlet": outlet, "kind": "sitemap"},
+                            cb_kwargs={"outlet": outlet, "kind": "sitemap", "origin": origin},
                         )
                 return
         else:
             entries = page_links(response.body, response.url)
+        self._count(source, origin or _requested(response), kind, entries)
         requests = await self._article_requests(source, [e for e in entries if self._recent(e)])
         for request in requests:
             yield request
@@ -133,8 +140,21 @@ class OutletSpider(scrapy.Spider):
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet, "kind": "archive", "day": day, "page": page + 1},
+                cb_kwargs={
+                    "outlet": outlet,
+                    "kind": "archive",
+                    "day": day,
+                    "page": page + 1,
+                    "origin": origin,
+                },
             )
+
+    def _count(self, outlet: Outlet, origin: str, kind: str, entries: list[Entry]) -> None:
+        """Per registry source: entries listed, how many are this outlet's articles (drift)."""
+        count = self.tallies[outlet.key].sources.setdefault(origin, SourceCount(kind))
+        for entry in entries:
+            owned = outlet.owns(entry.url)
+            count.add(entry.url, owned and outlet.is_article(entry.url), owned)
 
     def _recent(self, entry: Entry) -> bool:
         if self.since is None or entry.modified is None:

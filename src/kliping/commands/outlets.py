@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
                 "sections": list(o.sections),
                 "archive": o.archive,
                 "interval_minutes": o.interval_minutes,
+                "network": o.network,
+                "evidence": o.evidence,
             }
             print(json.dumps(row, ensure_ascii=False))
         return 0
