@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kliping.config.errors import OutletConfigError
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
 from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, host_rank, split
 
 BUNDLED = "outlets.toml"
@@ -55,8 +56,8 @@ class Outlet:
     language: str = "id"
     network: str | None = None
     concurrency: int | None = None
-    # Raw extraction rules; validated by kliping.crawler.extract.ExtractRules.from_mapping.
-    extract: Mapping[str, Any] = field(default_factory=dict)
+    # What this outlet's pages need beyond the shared Indonesian rules, typed once at load.
+    extract: ExtractRules = DEFAULT_RULES
     # Where an article's id sits in its URL: the groups of the first pattern that matches
     # the clean URL, joined by "/", are the article's id under this outlet (unique per outlet).
     identity: tuple[re.Pattern[str], ...] = ()
@@ -193,7 +194,7 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         language=raw.get("language", "id"),
         network=raw.get("network"),
         concurrency=concurrency,
-        extract=extract,
+        extract=_extract_rules(path, key, extract),
         identity=tuple(identity(p) for p in strings("identity")),
         evidence=text("evidence") if "evidence" in raw else "",
     )
@@ -202,17 +203,12 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
     for source in outlet.sources:
         if not outlet.owns(source.replace("{", "").replace("}", "")):
             raise fail("domains", f"source {source!r} is outside the outlet's domains")
-    _check_extract(path, key, extract)
     return outlet
 
 
-def _check_extract(path: str, key: str, extract: Mapping[str, Any]) -> None:
+def _extract_rules(path: str, key: str, extract: Mapping[str, Any]) -> ExtractRules:
     try:
-        from kliping.crawler.extract import ExtractRules
-    except ImportError:  # the extractor is optional for reading the registry
-        return
-    try:
-        ExtractRules.from_mapping(extract)
+        return ExtractRules.from_mapping(extract)
     except (TypeError, ValueError) as exc:
         raise OutletConfigError(path, key, "extract", str(exc)) from None
 

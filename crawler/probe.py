@@ -25,7 +25,7 @@ from kliping.config.outlets import Outlet, Registry
 from kliping.config.settings import Settings
 from kliping.config.urls import clean
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
-from kliping.crawler.extract import ExtractionError, ExtractRules, extract, single_page_url
+from kliping.crawler.extract import ExtractionError, extract, single_page_url
 
 TIMEOUT = 15  # seconds; Indonesian outlets behind CDNs answer in 1-3 s: 15 s means trouble
 MAX_OUTLETS_AT_ONCE = 4  # outlets probed in parallel: polite, and quick enough for ~25 outlets
@@ -205,7 +205,7 @@ def _article_urls(entries: list[Entry], outlet: Outlet) -> list[str]:
 
 
 def probe_article(url: str, outlet: Outlet, fetcher: Fetcher) -> ArticleReport:
-    rules = ExtractRules.from_mapping(outlet.extract)
+    rules = outlet.extract
     target = single_page_url(url, rules) or url
     got = fetcher.get(target)
     if got.error:

@@ -169,7 +169,7 @@ def _crawl(
     watch = Watch(result.tallies, progress)
     extractors = ExtractPool(settings.extract_workers)
     try:
-        process = _Process(scrapy_settings(settings))
+        process = _Process(scrapy_settings(settings, outlets))
         store = watch.store = process.store = CrawlStore(pool)  # type: ignore[arg-type]
         logs.quiet_libraries(settings.log_level)  # Scrapy resets its loggers' levels
         crawler = process.create_crawler(OutletSpider)

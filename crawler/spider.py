@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet
 from kliping.config.urls import clean, declared_canonical
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
-from kliping.crawler.extract import ExtractRules, single_page_url, stitch
+from kliping.crawler.extract import single_page_url, stitch
 from kliping.crawler.failures import PageFailure, describe_failure, page_problem
 from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
@@ -51,7 +52,6 @@ class OutletSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.outlets = {o.key: o for o in outlets}
-        self.rules = {o.key: ExtractRules.from_mapping(o.extract) for o in outlets}
         self.tallies = tallies
         self.store = store
         self._writes: set[Deferred[None]] = set()
@@ -180,7 +180,7 @@ class OutletSpider(scrapy.Spider):
             tally.articles_skipped += len(wanted) - len(fresh)
             wanted = fresh
         requests = []
-        rules = self.rules[outlet.key]
+        rules = outlet.extract
         for url in wanted.values():
             if self.max_articles and self.queued[outlet.key] >= self.max_articles:
                 break
@@ -216,7 +216,7 @@ class OutletSpider(scrapy.Spider):
             self._fail(outlet, response.url, problem)
             return
         source = self.outlets[outlet]
-        result = await self.pool.extract(response.body, response.url, outlet, source.extract)
+        result = await self.pool.extract(response.body, response.url, source.extract)
         if result.extracted is None:
             self._fail(outlet, response.url, PageFailure("extraction", result.error or ""))
             return
@@ -242,6 +242,8 @@ class OutletSpider(scrapy.Spider):
             )
             return
         article = stitch([p.extracted for p in parts if p.extracted is not None])
+        if article.language is None:  # too little text to tell: the outlet's own language
+            article = replace(article, language=source.language)
         forms = {url, clean(response.url), clean(_requested(response))}
         # The identity goes in too: a variant found later (edited slug, AMP, mobile) is known.
         names = forms | {article_identity(source, u) for u in forms}
