@@ -26,6 +26,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
+from kliping import alerts
 from kliping.config.errors import KlipingError
 from kliping.config.exits import EXIT_BUSY
 from kliping.config.outlets import Outlet
@@ -92,6 +93,7 @@ class Daemon:
         self._recover(control)
         self._schedule()
         self.scheduler.start()
+        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         try:
             self._serve(control)
         finally:
