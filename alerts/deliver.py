@@ -43,11 +43,13 @@ class Tally:
 def deliver_due(
     conn: psycopg.Connection, settings: AlertSettings, stop: threading.Event | None = None
 ) -> Tally:
-    """Send every alert due now (``conn`` in autocommit mode); return what happened."""
+    """Send every alert due now (``conn`` in autocommit mode); return what happened. Alerts
+    falling due meanwhile (a retry's backoff ending) wait for the next pass."""
     tally = Tally()
+    now = conn.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
     while stop is None or not stop.is_set():
         with conn.transaction():  # holds the alert's row lock for the length of its delivery
-            alert = outbox.claim(conn)
+            alert = outbox.claim(conn, now)
             if alert is None:
                 break
             outcome = senders.send(alert.target, alert.payload, alert.idempotency_key, settings)

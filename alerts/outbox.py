@@ -40,13 +40,14 @@ class FailedDelivery:
     created_at: datetime
 
 
-def claim(conn: psycopg.Connection) -> Alert | None:
-    """Lock the most overdue alert; call inside a transaction that ``finish`` ends."""
+def claim(conn: psycopg.Connection, due_by: datetime) -> Alert | None:
+    """Lock the most overdue alert due by ``due_by``; the caller's transaction holds it."""
     with conn.cursor(row_factory=class_row(Alert)) as cur:
         cur.execute(
             "SELECT id, target, idempotency_key::text, payload, attempts FROM alert_outbox"
-            " WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()"
-            " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            " WHERE status = 'pending' AND next_attempt_at <= %s"
+            " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            (due_by,),
         )
         return cur.fetchone()
 
