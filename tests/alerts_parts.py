@@ -45,7 +45,9 @@ class Receiver:
     requests: list[dict[str, Any]] = field(default_factory=list)
     processed: Counter[str] = field(default_factory=Counter)  # key -> times acted on
     bad_signatures: int = 0
-    hold: threading.Event | None = None  # set: requests wait until it is cleared
+    hold_at: int = 0  # the request with this number waits for ``release`` (a sender is killed)
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,6 +61,7 @@ class Receiver:
         with self.lock:
             self.requests.append({"key": key, "body": json.loads(data), "at": time.monotonic()})
             self.arrived.set()
+            hold = len(self.requests) == self.hold_at
             if self.fail_first > 0:
                 self.fail_first -= 1
                 return 500
@@ -67,8 +70,9 @@ class Receiver:
             if not hmac.compare_digest(headers.get("X-Kliping-Signature", ""), good):
                 self.bad_signatures += 1
                 return 401
-        while self.hold is not None and self.hold.is_set():
-            time.sleep(0.02)
+        if hold:
+            self.held.set()
+            self.release.wait(60)
         if self.hang:
             time.sleep(self.hang)
         if self.status == 200:
