@@ -77,9 +77,7 @@ def send_webhook(url: str, payload: dict[str, Any], key: str, settings: AlertSet
 
 def message(payload: dict[str, Any], key: str, to: str, sender: str) -> EmailMessage:
     e = payload["event"]
-    why = (
-        f"reached {e['outlet_count']} outlets" if payload["reason"] == "outlets" else "new event"
-    )
+    why = f"reached {e['outlet_count']} outlets" if payload["reason"] == "outlets" else "new event"
     msg = EmailMessage()
     msg["Subject"] = f"[kliping] {payload['watchlist']}: {e['title']} ({why})"
     msg["From"], msg["To"] = sender, to
@@ -95,11 +93,13 @@ def message(payload: dict[str, Any], key: str, to: str, sender: str) -> EmailMes
     if e.get("url"):
         lines.append(f"Story: {e['url']}")
     lines.append("")
-    lines += [f"- {a['published']} {a['outlet']}: {a['title']}\n  {a['url']}" for a in e["articles"]]
+    lines += [
+        f"- {a['published']} {a['outlet']}: {a['title']}\n  {a['url']}" for a in e["articles"]
+    ]
     msg.set_content("\n".join(lines) + "\n")
     items = "".join(
         f"<li>{html.escape(a['published'])} {html.escape(a['outlet'])}: "
-        f"<a href=\"{html.escape(a['url'])}\">{html.escape(a['title'] or a['url'])}</a></li>"
+        f'<a href="{html.escape(a["url"])}">{html.escape(a["title"] or a["url"])}</a></li>'
         for a in e["articles"]
     )
     story = f'<p><a href="{html.escape(e["url"])}">Story page</a></p>' if e.get("url") else ""
@@ -130,7 +130,8 @@ def send_email(to: str, payload: dict[str, Any], key: str, settings: AlertSettin
         # A wrong password is the operator's to fix: retried, so alerts flow once it is.
         return Outcome("retry", f"SMTP login failed ({exc.smtp_code})")
     except smtplib.SMTPResponseException as exc:
-        text = exc.smtp_error.decode(errors="replace")[:200]
+        raw = exc.smtp_error
+        text = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw))[:200]
         kind = "refused" if exc.smtp_code >= 500 else "retry"
         return Outcome(kind, f"SMTP {exc.smtp_code} {text}")
     except TimeoutError:

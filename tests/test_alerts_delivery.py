@@ -48,7 +48,8 @@ def _drain(conn: psycopg.Connection, settings: AlertSettings, timeout: float = 3
 
 
 def _statuses(conn: psycopg.Connection) -> dict[str, int]:
-    return dict(conn.execute("SELECT status, count(*) FROM alert_outbox GROUP BY status").fetchall())  # type: ignore[arg-type]
+    found = conn.execute("SELECT status, count(*) FROM alert_outbox GROUP BY status").fetchall()
+    return {status: n for status, n in found}
 
 
 def test_webhook_failing_first_is_retried_and_signed(conn: psycopg.Connection) -> None:
@@ -62,7 +63,8 @@ def test_webhook_failing_first_is_retried_and_signed(conn: psycopg.Connection) -
     assert set(first) >= {"idempotency_key", "watchlist", "reason", "event"}
     event = first["event"]
     assert event["url"] == f"http://127.0.0.1:8080/stories/{event['id']}"
-    assert event["first_seen_wib"].endswith("WIB") and event["articles"][0]["url"].startswith("https://")
+    assert event["first_seen_wib"].endswith("WIB")
+    assert event["articles"][0]["url"].startswith("https://")
     assert event["outlet_count"] == len(event["outlets"])
     # Retried alerts kept their key: the receiver saw each key once per attempt, never a new one.
     keys = conn.execute("SELECT idempotency_key::text FROM alert_outbox").fetchall()

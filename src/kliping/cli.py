@@ -143,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kliping.commands.watch import add_arguments as watch_arguments
 
-    watch_arguments(command("watch", _lazy("kliping.commands.watch", "run"),
-                            "watchlists: saved searches that alert (webhook, email) on new events"))  # fmt: skip
+    watch_help = "watchlists: saved searches that alert (webhook, email) on new events"
+    watch_arguments(command("watch", _lazy("kliping.commands.watch", "run"), watch_help))
     db = command(
         "db",
         _lazy("kliping.commands.db", "run"),

@@ -124,10 +124,10 @@ def _test(args: argparse.Namespace, conn: object) -> int:
         print(f"watchlist {w.name}: nothing would have fired over the last {args.days:g} days")
         return 0
     print(f"watchlist {w.name}: {len(found)} alert(s) over the last {args.days:g} days")
-    print(f"{'reason':<8} {'sent':<4} {'event':>5}  {'first article':<21} {'outlets':>7}  title")
+    print(f"{'reason':<8} {'fired':<5} {'event':>5}  {'first article':<21} {'outlets':>7}  title")
     for f in found:
         e = f.event
-        print(f"{f.reason:<8} {'yes' if f.fired else 'no':<4} {e.id:>5}  "
+        print(f"{f.reason:<8} {'yes' if f.fired else 'no':<5} {e.id:>5}  "
               f"{match._wib(e.first_seen):<21} {len(e.outlets):>7}  {e.title}")  # fmt: skip
     return 0
 
