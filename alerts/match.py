@@ -50,7 +50,7 @@ ORDER BY w.id, m.{event}
 
 _MEMBERS = """
 SELECT m.{event}, a.id, a.outlet, a.title, a.url, coalesce(a.published, a.fetched_at),
-       m.duplicate_of
+       m.duplicate_of, m.story_id
 FROM story_members m JOIN articles a ON a.id = m.article_id
 WHERE m.{event} = ANY(%s::bigint[])
 ORDER BY m.{event}, coalesce(a.published, a.fetched_at), a.id
@@ -62,6 +62,7 @@ class Event:
     id: int
     articles: list[tuple[int, str, str | None, str, datetime]] = field(default_factory=list)
     title: str | None = None
+    story_id: int | None = None  # the story holding it (its page on `kliping web`)
 
     @property
     def key(self) -> int:
@@ -91,10 +92,10 @@ def _query(template: str) -> sql.Composed:
 
 def _events(conn: psycopg.Connection, ids: list[int]) -> dict[int, Event]:
     events: dict[int, Event] = {}
-    for event_id, aid, outlet, title, url, at, duplicate_of in conn.execute(
+    for event_id, aid, outlet, title, url, at, duplicate_of, story_id in conn.execute(
         _query(_MEMBERS), (ids,)
     ):
-        event = events.setdefault(event_id, Event(event_id))
+        event = events.setdefault(event_id, Event(event_id, story_id=story_id))
         event.articles.append((aid, outlet, title, url, at))
         if event.title is None and duplicate_of is None:
             event.title = title  # the first original, as the stories table names it
@@ -147,6 +148,7 @@ def payload(firing: Firing, key: str) -> dict[str, Any]:
         "min_outlets": w.min_outlets or None,
         "event": {
             "id": e.id,
+            "story_id": e.story_id,
             "title": e.title or e.articles[0][2],
             "first_seen": e.first_seen.astimezone(WIB).isoformat(),
             "first_seen_wib": _wib(e.first_seen),

@@ -35,7 +35,8 @@ class Outcome:
 def with_link(payload: dict[str, Any], settings: AlertSettings) -> dict[str, Any]:
     """The payload with the story's page on `kliping web`, when its address is configured."""
     event = dict(payload["event"])
-    event["url"] = f"{settings.web_url}/stories/{event['id']}" if settings.web_url else None
+    story = event.get("story_id", event["id"])
+    event["url"] = f"{settings.web_url}/stories/{story}" if settings.web_url else None
     return dict(payload, event=event)
 
 

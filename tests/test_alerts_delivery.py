@@ -62,7 +62,7 @@ def test_webhook_failing_first_is_retried_and_signed(conn: psycopg.Connection) -
     first = hook.requests[-1]["body"]
     assert set(first) >= {"idempotency_key", "watchlist", "reason", "event"}
     event = first["event"]
-    assert event["url"] == f"http://127.0.0.1:8080/stories/{event['id']}"
+    assert event["url"] == f"http://127.0.0.1:8080/stories/{event['story_id']}"
     assert event["first_seen_wib"].endswith("WIB")
     assert event["articles"][0]["url"].startswith("https://")
     assert event["outlet_count"] == len(event["outlets"])
