@@ -31,7 +31,9 @@ LINKS = 20  # articles listed in an alert; a big event's others are counted, not
 CHANNEL = "kliping_alerts"  # NOTIFY on commit wakes the sender at once
 
 # Events with a member written since %(since)s, whose matching articles (query, outlets; not
-# from a backfill, which would alert on old news) make them hits of a watchlist.
+# from a backfill, which would alert on old news) make them hits of a watchlist. With %(fresh)s,
+# only events that gained an article first fetched after the watchlist was made: a recluster
+# re-adds old articles, and must not alert a new watchlist on last month's news.
 _HITS = """
 WITH touched AS (
     SELECT DISTINCT m.{event} AS event_id FROM story_members m WHERE m.added_at >= %(since)s
@@ -44,6 +46,9 @@ WHERE a.search @@ websearch_to_tsquery('simple', w.query)
   AND (cardinality(w.outlets) = 0 OR a.outlet = ANY(w.outlets))
   AND (%(watchlist)s::bigint IS NULL OR w.id = %(watchlist)s)
   AND NOT EXISTS (SELECT 1 FROM crawl_runs r WHERE r.id = a.run_id AND r.trigger = 'backfill')
+  AND (NOT %(fresh)s OR EXISTS (
+        SELECT 1 FROM story_members n JOIN articles f ON f.id = n.article_id
+        WHERE n.{event} = m.{event} AND n.added_at >= %(since)s AND f.fetched_at >= w.created_at))
 GROUP BY w.id, m.{event}
 ORDER BY w.id, m.{event}
 """
@@ -114,11 +119,13 @@ def _already(conn: psycopg.Connection, watchlist: int, reason: str, event: Event
 def firings(
     conn: psycopg.Connection, since: datetime | None = None, watchlist: Watchlist | None = None
 ) -> list[Firing]:
-    """What fires for events touched since ``since`` (None: in this transaction)."""
+    """What fires for events touched since ``since`` (None: in this transaction, and only those
+    with news for the watchlist; else what would have fired, whenever the watchlist was made)."""
     lists = {w.id: w for w in ([watchlist] if watchlist else all_watchlists(conn))}
     if not lists:
         return []
-    params = {"since": since, "watchlist": watchlist.id if watchlist else None}
+    params = {"since": since, "watchlist": watchlist.id if watchlist else None,
+              "fresh": since is None}  # fmt: skip
     if since is None:
         params["since"] = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
     hits = conn.execute(_query(_HITS), params).fetchall()

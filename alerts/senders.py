@@ -15,6 +15,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -82,6 +83,7 @@ def message(payload: dict[str, Any], key: str, to: str, sender: str) -> EmailMes
     msg = EmailMessage()
     msg["Subject"] = f"[kliping] {payload['watchlist']}: {e['title']} ({why})"
     msg["From"], msg["To"] = sender, to
+    msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = f"<{key}@kliping>"  # the idempotency key: mail tools drop repeats too
     msg["X-Kliping-Idempotency-Key"] = key
     lines = [

@@ -91,9 +91,9 @@ class Daemon:
             "daemon started", extra={"fields": {"outlets": len(self.outlets), "pid": os.getpid()}}
         )
         self._recover(control)
+        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         self._schedule()
         self.scheduler.start()
-        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         try:
             self._serve(control)
         finally:

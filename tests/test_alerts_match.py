@@ -130,3 +130,14 @@ def test_two_clusterers_at_once_fire_once(db_url: str) -> None:
         ).fetchall()
     assert rows and all(r[3] == 1 for r in rows)
     assert len({r[2] for r in rows}) == 2  # one row per target
+
+
+def test_a_recluster_brings_no_old_news_to_a_new_watchlist(conn: psycopg.Connection) -> None:
+    store(conn, RECORDS)
+    cluster(conn)
+    w = watchlists.add(conn, "late", "gempa", targets=[HOOK])
+    assert recluster(conn, datetime.fromisoformat("2025-01-01T00:00:00+07:00")) == len(RECORDS)
+    assert _outbox(conn) == []
+    # What it would have fired is still shown, as not fired.
+    shown = match.preview(conn, w, days=1)
+    assert shown and not any(f.fired for f in shown)
