@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from kliping.alerts import outbox, senders
+from kliping.alerts import digest, outbox, senders
 from kliping.alerts.match import CHANNEL
 from kliping.config.alert_settings import AlertSettings
 
@@ -46,6 +46,7 @@ def deliver_due(
     """Send every alert due now (``conn`` in autocommit mode); return what happened. Alerts
     falling due meanwhile (a retry's backoff ending) wait for the next pass."""
     tally = Tally()
+    digest.enqueue_due(conn)
     now = conn.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
     while stop is None or not stop.is_set():
         with conn.transaction():  # holds the alert's row lock for the length of its delivery

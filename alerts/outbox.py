@@ -98,7 +98,8 @@ def failed_deliveries(conn: psycopg.Connection, limit: int = 10) -> list[FailedD
     """The newest alerts that will not be delivered, with why (for ``kliping status``)."""
     with conn.cursor(row_factory=class_row(FailedDelivery)) as cur:
         cur.execute(
-            "SELECT o.id, w.name AS watchlist, o.target, o.payload->'event'->>'title' AS title,"
+            "SELECT o.id, w.name AS watchlist, o.target, "
+            " coalesce(o.payload->'event'->>'title', 'digest of ' || (o.payload->>'day')) AS title,"
             " o.attempts, coalesce(o.last_error, '') AS reason, o.created_at"
             " FROM alert_outbox o JOIN watchlists w ON w.id = o.watchlist_id"
             " WHERE o.status = 'failed' ORDER BY o.created_at DESC, o.id DESC LIMIT %s",

@@ -34,11 +34,16 @@ class Outcome:
 
 
 def with_link(payload: dict[str, Any], settings: AlertSettings) -> dict[str, Any]:
-    """The payload with the story's page on `kliping web`, when its address is configured."""
-    event = dict(payload["event"])
-    story = event.get("story_id", event["id"])
-    event["url"] = f"{settings.web_url}/stories/{story}" if settings.web_url else None
-    return dict(payload, event=event)
+    """The payload with each story's page on `kliping web`, when its address is configured."""
+
+    def linked(event: dict[str, Any]) -> dict[str, Any]:
+        story = event.get("story_id", event["id"])
+        url = f"{settings.web_url}/stories/{story}" if settings.web_url else None
+        return dict(event, url=url)
+
+    if "events" in payload:  # a digest
+        return dict(payload, events=[linked(e) for e in payload["events"]])
+    return dict(payload, event=linked(payload["event"]))
 
 
 def body(payload: dict[str, Any]) -> bytes:
@@ -77,40 +82,58 @@ def send_webhook(url: str, payload: dict[str, Any], key: str, settings: AlertSet
     return Outcome("refused", f"HTTP {status} {why}")
 
 
-def message(payload: dict[str, Any], key: str, to: str, sender: str) -> EmailMessage:
-    e = payload["event"]
-    why = f"reached {e['outlet_count']} outlets" if payload["reason"] == "outlets" else "new event"
-    msg = EmailMessage()
-    msg["Subject"] = f"[kliping] {payload['watchlist']}: {e['title']} ({why})"
-    msg["From"], msg["To"] = sender, to
-    msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = f"<{key}@kliping>"  # the idempotency key: mail tools drop repeats too
-    msg["X-Kliping-Idempotency-Key"] = key
+def _text(e: dict[str, Any]) -> list[str]:
     lines = [
-        f"Watchlist {payload['watchlist']} ({payload['query']}): {why}.",
-        "",
         e["title"] or "",
         f"First article: {e['first_seen_wib']}; {e['article_count']} articles from"
         f" {e['outlet_count']} outlets: {', '.join(e['outlets'])}",
     ]
     if e.get("url"):
         lines.append(f"Story: {e['url']}")
-    lines.append("")
     lines += [
         f"- {a['published']} {a['outlet']}: {a['title']}\n  {a['url']}" for a in e["articles"]
     ]
-    msg.set_content("\n".join(lines) + "\n")
+    return [*lines, ""]
+
+
+def _html(e: dict[str, Any]) -> str:
     items = "".join(
         f"<li>{html.escape(a['published'])} {html.escape(a['outlet'])}: "
         f'<a href="{html.escape(a["url"])}">{html.escape(a["title"] or a["url"])}</a></li>'
         for a in e["articles"]
     )
     story = f'<p><a href="{html.escape(e["url"])}">Story page</a></p>' if e.get("url") else ""
+    return (
+        f"<h2>{html.escape(e['title'] or '')}</h2><p>First article "
+        f"{html.escape(e['first_seen_wib'])}; {e['article_count']} articles from "
+        f"{e['outlet_count']} outlets.</p>{story}<ul>{items}</ul>"
+    )
+
+
+def message(payload: dict[str, Any], key: str, to: str, sender: str) -> EmailMessage:
+    """Plain text and HTML: one event, or a digest's events."""
+    events = payload["events"] if "events" in payload else [payload["event"]]
+    if payload["reason"] == "digest":
+        why, subject = f"{len(events)} events", f"digest of {payload['day']}"
+    else:
+        e = events[0]
+        why = (
+            f"reached {e['outlet_count']} outlets"
+            if payload["reason"] == "outlets"
+            else "new event"
+        )
+        subject = f"{e['title']} ({why})"
+    msg = EmailMessage()
+    msg["Subject"] = f"[kliping] {payload['watchlist']}: {subject}"
+    msg["From"], msg["To"] = sender, to
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = f"<{key}@kliping>"  # the idempotency key: mail tools drop repeats too
+    msg["X-Kliping-Idempotency-Key"] = key
+    head = f"Watchlist {payload['watchlist']} ({payload['query']}): {why}."
+    msg.set_content("\n".join([head, "", *(line for e in events for line in _text(e))]))
     msg.add_alternative(
         f"<html><body><p>Watchlist <b>{html.escape(payload['watchlist'])}</b>: "
-        f"{html.escape(why)}.</p><h2>{html.escape(e['title'] or '')}</h2>"
-        f"<p>First article {html.escape(e['first_seen_wib'])}; {e['article_count']} articles "
-        f"from {e['outlet_count']} outlets.</p>{story}<ul>{items}</ul></body></html>",
+        f"{html.escape(why)}.</p>{''.join(_html(e) for e in events)}</body></html>",
         subtype="html",
     )
     return msg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import psycopg
 from psycopg.rows import class_row
@@ -27,6 +27,7 @@ class Watchlist:
     min_outlets: int
     targets: list[str]
     created_at: datetime
+    digest_at: time | None = None
 
 
 def check_target(target: str) -> str:
@@ -47,6 +48,7 @@ def add(
     outlets: list[str] | tuple[str, ...] = (),
     min_outlets: int = 0,
     targets: list[str] | tuple[str, ...] = (),
+    digest_at: time | None = None,
 ) -> Watchlist:
     if not name.strip() or len(name) > 100:
         raise WatchlistError("a watchlist name is 1 to 100 characters")
@@ -61,9 +63,16 @@ def add(
     with conn.cursor(row_factory=class_row(Watchlist)) as cur:
         try:
             cur.execute(
-                "INSERT INTO watchlists (name, query, outlets, min_outlets, targets)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                (name, query, sorted(set(outlets)), min_outlets, list(dict.fromkeys(targets))),
+                "INSERT INTO watchlists (name, query, outlets, min_outlets, targets, digest_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                (
+                    name,
+                    query,
+                    sorted(set(outlets)),
+                    min_outlets,
+                    list(dict.fromkeys(targets)),
+                    digest_at,
+                ),
             )
         except psycopg.errors.UniqueViolation:
             raise WatchlistError(f"a watchlist named {name!r} exists already") from None

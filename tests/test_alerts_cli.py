@@ -71,6 +71,7 @@ def test_add_list_test_remove(watch: Run, db_url: str) -> None:
         (("add", "x", "gempa", "--outlet", "nosuch"), "unknown outlet(s): nosuch"),
         (("add", "x", "!!! ---"), "has no words"),
         (("add", "x", "gempa", "--min-outlets", "-1"), "must not be negative"),
+        (("add", "x", "gempa", "--digest", "25:00"), "expected a time as HH:MM"),
         (("remove", "nosuch"), "no watchlist named 'nosuch'"),
         (("test", "nosuch"), "no watchlist named 'nosuch'"),
     ],

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from email.message import Message
 from typing import Any
 
@@ -18,6 +19,7 @@ from aiosmtpd.controller import Controller
 
 from kliping.alerts import deliver, outbox, watchlists
 from kliping.alerts.deliver import Tally, deliver_due
+from kliping.alerts.match import WIB
 from kliping.alerts.senders import signature
 from kliping.config.alert_settings import AlertSettings
 from tests.alerts_parts import RECORDS, cluster, receiver, store
@@ -202,3 +204,34 @@ def test_delivery_thread_sends_what_clustering_writes(db_url: str) -> None:
             thread.join(timeout=10)
         assert not thread.is_alive()
         assert _statuses(conn) == {"delivered": n}
+
+
+def test_daily_digest_lists_the_days_events_once(
+    conn: psycopg.Connection, smtp: tuple[_Mailbox, int]
+) -> None:
+    box, port = smtp
+    settings = replace(FAST, smtp_host="127.0.0.1", smtp_port=port)
+    now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+    # Digest time: a minute ago (WIB), so today's digest is due at once.
+    at = (now - timedelta(minutes=1)).astimezone(WIB).time().replace(second=0, microsecond=0)
+    w = watchlists.add(conn, "w", "gempa OR banjir", targets=["email:analis@media.id"],
+                       digest_at=at)  # fmt: skip
+    conn.execute("UPDATE watchlists SET created_at = created_at - interval '1 day'")
+    store(conn, RECORDS)
+    cluster(conn)
+    # The alerts were written now: after today's digest time, so they wait for tomorrow's.
+    conn.execute("UPDATE alert_outbox SET created_at = created_at - interval '3 minutes'")
+    fired = conn.execute("SELECT count(DISTINCT event_key) FROM alert_outbox").fetchone()[0]  # type: ignore[index]
+    deliver_due(conn, settings)
+    deliver_due(conn, settings)  # a second pass (or another sender) writes no second digest
+    digests = [m for m in box.messages if "digest of" in m["Subject"]]
+    assert len(digests) == 1 and len(box.messages) == fired + 1
+    text = next(p for p in digests[0].walk() if p.get_content_type() == "text/plain")
+    body = text.get_payload(decode=True).decode()
+    assert f"{fired} events" in body and body.count("First article:") == fired
+    row = conn.execute(
+        "SELECT event_key, status FROM alert_outbox WHERE reason = 'digest'"
+    ).fetchall()
+    day = (now - timedelta(minutes=1)).astimezone(WIB).date()  # yesterday's, just after 00:00
+    assert row == [(day.toordinal(), "delivered")]
+    assert w.digest_at == at

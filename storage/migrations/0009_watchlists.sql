@@ -11,16 +11,18 @@ CREATE TABLE watchlists (
     outlets      text[] NOT NULL DEFAULT '{}',    -- only articles of these outlets ('{}': all)
     min_outlets  integer NOT NULL DEFAULT 0 CHECK (min_outlets >= 0),  -- 0: no spread alert
     targets      text[] NOT NULL DEFAULT '{}',    -- 'webhook:URL', 'email:ADDR'
+    digest_at    time,                            -- WIB time of a daily digest; NULL: none
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE TABLE alert_outbox (
     id               bigserial PRIMARY KEY,
     watchlist_id     bigint NOT NULL REFERENCES watchlists (id) ON DELETE CASCADE,
-    reason           text NOT NULL CHECK (reason IN ('new', 'outlets')),
+    reason           text NOT NULL CHECK (reason IN ('new', 'outlets', 'digest')),
     -- The event's first article: an event keeps it through restarts and reclusters, which
     -- renumber stories. `articles` (the event's members when it fired) catches the rest: an
-    -- event sharing an article with one that already fired is the same event.
+    -- event sharing an article with one that already fired is the same event. A digest's key
+    -- is its WIB day (days since 0001-01-01), so each day has one.
     event_key        bigint NOT NULL,
     event_id         bigint,                      -- the story/event id when it fired
     articles         bigint[] NOT NULL,

@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--min-outlets", type=int, default=0, metavar="N",
                      help="also fire when a matching event reaches N outlets")  # fmt: skip
     add.add_argument("--notify", action="append", default=[], metavar="TARGET", help=TARGET_HELP)
+    add.add_argument("--digest", metavar="HH:MM",
+                     help="also a daily digest of the day's events at HH:MM WIB")  # fmt: skip
     sub.add_parser("list", help="watchlists with their alert counts, and failed deliveries")
     remove = sub.add_parser("remove", help="forget a watchlist and its undelivered alerts")
     remove.add_argument("name", metavar="NAME")
@@ -68,21 +70,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace, conn: object) -> int:
     import os
+    from datetime import time
 
     from kliping.alerts import watchlists
     from kliping.config.outlets import load_registry
 
     if args.min_outlets < 0:
         raise CommandError("--min-outlets must not be negative")
+    try:
+        digest = time.fromisoformat(args.digest) if args.digest else None
+    except ValueError:
+        raise CommandError(f"--digest {args.digest!r}: expected a time as HH:MM") from None
     registry = load_registry(args.settings.outlets_file)
     unknown = sorted(set(args.outlet) - set(registry))
     if unknown:
         raise CommandError(f"unknown outlet(s): {', '.join(unknown)} (see `kliping outlets`)")
     w = watchlists.add(conn, args.name, args.query, outlets=args.outlet,  # type: ignore[arg-type]
-                       min_outlets=args.min_outlets, targets=args.notify)  # fmt: skip
+                       min_outlets=args.min_outlets, targets=args.notify,
+                       digest_at=digest)  # fmt: skip
     scope = f" in {', '.join(w.outlets)}" if w.outlets else ""
     spread = f"; again when one reaches {w.min_outlets} outlets" if w.min_outlets else ""
-    print(f"watchlist {w.name}: fires on new events matching {w.query!r}{scope}{spread}")
+    daily = f"; a digest daily at {w.digest_at:%H:%M} WIB" if w.digest_at else ""
+    print(f"watchlist {w.name}: fires on new events matching {w.query!r}{scope}{spread}{daily}")
     print("delivers to: " + (", ".join(_where(t) for t in w.targets) or "nobody (recorded only)"))
     webhooks = any(t.startswith("webhook:") for t in w.targets)
     if webhooks and not os.environ.get("KLIPING_WEBHOOK_SECRET"):
