@@ -46,7 +46,12 @@ def deliver_due(
     """Send every alert due now (``conn`` in autocommit mode); return what happened. Alerts
     falling due meanwhile (a retry's backoff ending) wait for the next pass."""
     tally = Tally()
-    digest.enqueue_due(conn)
+    try:
+        digest.enqueue_due(conn)
+    except psycopg.OperationalError:
+        raise
+    except Exception:  # a digest that cannot be written must not hold up the alerts
+        log.exception("daily digests not written")
     now = conn.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
     while stop is None or not stop.is_set():
         with conn.transaction():  # holds the alert's row lock for the length of its delivery

@@ -182,10 +182,10 @@ def after_clustering(conn: psycopg.Connection) -> int:
             if written:
                 conn.execute("SELECT pg_notify(%s, '')", (CHANNEL,))  # sent on commit
             return written
-    except psycopg.Error as exc:
-        if isinstance(exc, psycopg.OperationalError):
-            raise  # the connection is gone: clustering fails too, and is redone
-        log.error("alerts not written for this clustering pass: %s", exc)
+    except psycopg.OperationalError:
+        raise  # the connection is gone: clustering fails too, and is redone
+    except Exception:
+        log.exception("alerts not written for this clustering pass")
         return 0
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 import psycopg
+import pytest
 
 from kliping.alerts import match, watchlists
 from kliping.dedup.store import StoryStore, recluster
@@ -141,3 +142,19 @@ def test_a_recluster_brings_no_old_news_to_a_new_watchlist(conn: psycopg.Connect
     # What it would have fired is still shown, as not fired.
     shown = match.preview(conn, w, days=1)
     assert shown and not any(f.fired for f in shown)
+
+
+def test_a_failing_alert_write_does_not_stop_clustering(
+    conn: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watchlists.add(conn, "gempa", "gempa", targets=[HOOK])
+
+    def broken(conn: psycopg.Connection, found: list) -> int:
+        conn.execute("INSERT INTO alert_outbox (watchlist_id) VALUES (NULL)")  # violates NOT NULL
+        return 0
+
+    monkeypatch.setattr(match, "_enqueue", broken)
+    store(conn, RECORDS)
+    assert cluster(conn) == len(RECORDS)  # the memberships committed
+    assert conn.execute("SELECT count(*) FROM story_members").fetchone() == (len(RECORDS),)
+    assert _outbox(conn) == []
