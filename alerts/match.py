@@ -107,13 +107,20 @@ def _events(conn: psycopg.Connection, ids: list[int]) -> dict[int, Event]:
     return events
 
 
-def _already(conn: psycopg.Connection, watchlist: int, reason: str, event: Event) -> bool:
-    row = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM alert_outbox WHERE watchlist_id = %s AND reason = %s"
-        " AND (event_key = %s OR articles && %s::bigint[]))",
-        (watchlist, reason, event.key, [a[0] for a in event.articles]),
-    ).fetchone()
-    return bool(row and row[0])
+def _fired(
+    conn: psycopg.Connection, wids: list[int], articles: list[int]
+) -> dict[tuple[int, str], list[set[int]]]:
+    """(watchlist, reason) -> the article sets of its alerts that share an article with
+    ``articles``: one query for the whole pass (an event sharing an article with one that
+    fired is the same event)."""
+    out: dict[tuple[int, str], list[set[int]]] = {}
+    for wid, reason, ids in conn.execute(
+        "SELECT watchlist_id, reason, articles FROM alert_outbox"
+        " WHERE watchlist_id = ANY(%s) AND reason <> 'digest' AND articles && %s::bigint[]",
+        (wids, articles),
+    ):
+        out.setdefault((wid, reason), []).append(set(ids))
+    return out
 
 
 def firings(
@@ -130,14 +137,18 @@ def firings(
         params["since"] = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
     hits = conn.execute(_query(_HITS), params).fetchall()
     events = _events(conn, sorted({e for _, e in hits}))
+    members = sorted({a[0] for e in events.values() for a in e.articles})
+    fired = _fired(conn, sorted({w for w, _ in hits}), members) if hits else {}
     out = []
     for wid, event_id in hits:
         w, event = lists[wid], events[event_id]
         reasons = ["new"]
         if w.min_outlets and len(event.outlets) >= w.min_outlets:
             reasons.append("outlets")
+        ids = {a[0] for a in event.articles}
         for reason in reasons:
-            out.append(Firing(w, event, reason, _already(conn, wid, reason, event)))
+            done = any(ids & before for before in fired.get((wid, reason), []))
+            out.append(Firing(w, event, reason, done))
     return out
 
 
