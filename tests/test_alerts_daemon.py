@@ -63,10 +63,14 @@ def test_daemon_killed_mid_delivery_delivers_every_alert_once(
         def settled() -> bool:
             ran = rows(db_url, "SELECT count(DISTINCT outlet) FROM crawl_runs WHERE started_at"
                        " > %s AND status <> 'running'", restarted)[0][0]  # fmt: skip
-            left = rows(db_url, "SELECT count(*) FROM alert_outbox WHERE status <> 'delivered'")
-            return ran == len(OUTLETS) and left[0][0] == 0
+            # The daemon clusters after a crawl's run is closed: wait for that pass too.
+            pending = rows(db_url, "SELECT count(*) FROM articles a LEFT JOIN story_members m"
+                           " ON m.article_id = a.id WHERE m.article_id IS NULL")  # fmt: skip
+            return ran == len(OUTLETS) and pending[0][0] == 0
 
-        wait_for(settled, 240, "the restarted daemon's crawls and deliveries")
+        wait_for(settled, 240, "the restarted daemon's crawls and clustering")
+        wait_for(lambda: rows(db_url, "SELECT count(*) FROM alert_outbox WHERE status <>"
+                              " 'delivered'")[0][0] == 0, 60, "every alert delivered")  # fmt: skip
     # Each alert's event as it stands now (the story of its first article): a story that fired
     # may since have been merged into another by a bridging article.
     fired = rows(db_url, "SELECT w.name, m.story_id, o.idempotency_key::text FROM alert_outbox o"
