@@ -158,3 +158,17 @@ def test_a_failing_alert_write_does_not_stop_clustering(
     assert cluster(conn) == len(RECORDS)  # the memberships committed
     assert conn.execute("SELECT count(*) FROM story_members").fetchone() == (len(RECORDS),)
     assert _outbox(conn) == []
+
+
+def test_alerts_import_only_storage_and_config() -> None:
+    """alerts sits under dedup (whose clustering pass calls it) and over storage and config."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "alerts"
+    for module in folder.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kliping."):
+                layer = node.module.split(".")[1]  # type: ignore[union-attr]
+                assert layer in {"alerts", "storage", "config"}, f"{module.name}: {node.module}"
