@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import psycopg
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 # Longest sleep between two looks at the outbox: bounds the delay of an alert whose NOTIFY was
 # missed (sent while this connection was busy sending) and the time a stop request waits.
 POLL_SECONDS = 2.0
+PRUNE_SECONDS = 3600.0  # settled alerts are deleted hourly, on a day's scale that is enough
 MAX_RECONNECT_SECONDS = 60.0
 
 
@@ -98,13 +100,16 @@ def _wait(conn: psycopg.Connection, stop: threading.Event) -> None:
 
 def serve(conninfo: str, stop: threading.Event, settings: AlertSettings) -> Tally:
     """Deliver until ``stop`` is set, reconnecting with backoff while Postgres is away."""
-    total, delay = Tally(), 1.0
+    total, delay, pruned_at = Tally(), 1.0, 0.0
     while not stop.is_set():
         try:
             with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
                 conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
                 delay = 1.0
                 while not stop.is_set():
+                    if time.monotonic() - pruned_at >= PRUNE_SECONDS:
+                        outbox.prune(conn, settings.keep_days)
+                        pruned_at = time.monotonic()
                     done = deliver_due(conn, settings, stop)
                     if done.attempted:
                         log.info("alerts: %s", done.line())

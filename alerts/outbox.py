@@ -117,3 +117,12 @@ def counts(conn: psycopg.Connection) -> dict[str, dict[str, int]]:
     ):
         out.setdefault(name, {})[status] = n
     return out
+
+
+def prune(conn: psycopg.Connection, keep_days: float) -> int:
+    """Delete settled alerts older than ``keep_days``; pending ones stay whatever their age."""
+    return conn.execute(
+        "DELETE FROM alert_outbox WHERE status <> 'pending'"
+        " AND created_at < now() - make_interval(secs => %s)",
+        (keep_days * 86400,),
+    ).rowcount

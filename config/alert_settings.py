@@ -31,6 +31,10 @@ ALERT_ENVIRONMENT: dict[str, tuple[str, str]] = {
         "seconds before an alert's first redelivery; doubles each time, at most one hour",
     ),
     "KLIPING_ALERT_MAX_ATTEMPTS": ("12", "deliveries tried before an alert is marked failed"),
+    "KLIPING_ALERT_KEEP_DAYS": (
+        "90",
+        "delivered and failed alerts are deleted after this many days",
+    ),
     "KLIPING_WEB_URL": ("", "base URL of `kliping web`; alerts then link the story page"),
 }
 
@@ -47,6 +51,7 @@ class AlertSettings:
     timeout: float = 10.0
     retry_backoff: float = 30.0
     max_attempts: int = 12
+    keep_days: float = 90.0
     web_url: str = ""
 
     def __repr__(self) -> str:  # the secret and the password never reach a log line
@@ -83,5 +88,8 @@ class AlertSettings:
             timeout=number("KLIPING_ALERT_TIMEOUT", 0.1, 600),
             retry_backoff=number("KLIPING_ALERT_RETRY_BACKOFF", 0.01, 3600),
             max_attempts=int(number("KLIPING_ALERT_MAX_ATTEMPTS", 1, 1000)),
+            # At least the clustering window (3 days): an event still growing must find the
+            # alerts it fired, or it would fire again.
+            keep_days=number("KLIPING_ALERT_KEEP_DAYS", 7, 36500),
             web_url=get("KLIPING_WEB_URL").rstrip("/"),
         )

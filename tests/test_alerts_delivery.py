@@ -235,3 +235,37 @@ def test_daily_digest_lists_the_days_events_once(
     day = (now - timedelta(minutes=1)).astimezone(WIB).date()  # yesterday's, just after 00:00
     assert row == [(day.toordinal(), "delivered")]
     assert w.digest_at == at
+
+
+def test_settled_alerts_are_pruned_after_keep_days(conn: psycopg.Connection) -> None:
+    with receiver() as hook:
+        n = _alerts(conn, [f"webhook:{hook.url}", "webhook:http://127.0.0.1:9/down"])
+        deliver_due(conn, FAST)
+    assert _statuses(conn) == {"delivered": n // 2, "pending": n // 2}
+    assert outbox.prune(conn, 90) == 0  # nothing is old yet
+    conn.execute("UPDATE alert_outbox SET created_at = created_at - interval '91 days'")
+    assert outbox.prune(conn, 90) == n // 2
+    assert _statuses(conn) == {"pending": n // 2}  # undelivered alerts are never dropped
+
+
+def test_alert_settings_are_checked() -> None:
+    from kliping.config.errors import SettingsError
+
+    s = AlertSettings.from_env(
+        {
+            "KLIPING_SMTP_PORT": "587",
+            "KLIPING_SMTP_STARTTLS": "1",
+            "KLIPING_SMTP_PASSWORD": "pw",
+            "KLIPING_WEB_URL": "http://w/",
+        }
+    )
+    assert s.smtp_port == 587 and s.smtp_starttls and s.web_url == "http://w"
+    assert "pw" not in repr(s)
+    for name, value in [
+        ("KLIPING_SMTP_PORT", "0"),
+        ("KLIPING_ALERT_TIMEOUT", "nan"),
+        ("KLIPING_ALERT_KEEP_DAYS", "1"),
+        ("KLIPING_SMTP_STARTTLS", "maybe"),
+    ]:
+        with pytest.raises(SettingsError, match=name):
+            AlertSettings.from_env({name: value})
