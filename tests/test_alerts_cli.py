@@ -3,7 +3,8 @@ Postgres, articles clustered for real)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -17,7 +18,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def watch(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-          capsys: pytest.CaptureFixture[str]) -> Run:  # fmt: skip
+          capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:  # fmt: skip
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("KLIPING_HOME", str(tmp_path))
     monkeypatch.delenv("KLIPING_OUTLETS", raising=False)
@@ -28,7 +29,13 @@ def watch(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         out = capsys.readouterr()
         return code, out.out, out.err
 
-    return run
+    # The CLI points the root logger at this test's captured stderr: put it back afterwards,
+    # or later tests log into a closed stream.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield run
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def test_add_list_test_remove(watch: Run, db_url: str) -> None:
