@@ -26,6 +26,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
+from kliping import alerts
 from kliping.config.errors import KlipingError
 from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
 from kliping.config.outlets import Outlet
@@ -98,6 +99,7 @@ class Daemon:
             "daemon started", extra={"fields": {"outlets": len(self.outlets), "pid": os.getpid()}}
         )
         self._recover(control)
+        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         self._schedule()
         self.scheduler.start()
         try:

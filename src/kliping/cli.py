@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("--input", required=True, metavar="FILE.jsonl", help="'-' for stdin")
 
+    from kliping.commands.watch import add_arguments as watch_arguments
+
+    watch_help = "watchlists: saved searches that alert (webhook, email) on new events"
+    watch_arguments(command("watch", _lazy("kliping.commands.watch", "run"), watch_help))
     db = command(
         "db",
         _lazy("kliping.commands.db", "run"),
