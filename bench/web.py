@@ -182,6 +182,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per kind")
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints where)")
+    parser.add_argument("--database", help="measure this filled database (of --keep) instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     scratch = Path(tempfile.mkdtemp(prefix="kliping-bench-web-"))
@@ -190,16 +192,25 @@ def main() -> int:
     server = EmbeddedPostgres(scratch / "pg")
     web = None
     try:
-        conninfo = server.ensure_running()
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench_web")
-        url = make_conninfo(conninfo, dbname="bench_web")
-        with psycopg.connect(url, autocommit=True) as conn:
-            migrate.upgrade(conn)
-        started = time.perf_counter()
-        stories, articles = fill(url, args.articles, rng)
-        print(f"filled {articles} articles in {stories} stories in "
-              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        if args.database:
+            url = args.database
+            with psycopg.connect(url) as conn:
+                (stories,), (articles,) = conn.execute(
+                    "SELECT max(id) FROM stories UNION ALL SELECT max(id) FROM articles"
+                ).fetchall()  # fmt: skip
+        else:
+            conninfo = server.ensure_running()
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                conn.execute("CREATE DATABASE bench_web")
+            url = make_conninfo(conninfo, dbname="bench_web")
+            with psycopg.connect(url, autocommit=True) as conn:
+                migrate.upgrade(conn)
+            started = time.perf_counter()
+            stories, articles = fill(url, args.articles, rng)
+            print(f"filled {articles} articles in {stories} stories in "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        if args.keep:
+            print(f"kept: --database '{url}' (KLIPING_HOME={scratch / 'pg'})", file=sys.stderr)
         with psycopg.connect(url) as conn:
             big = [r[0] for r in conn.execute(
                 "SELECT story_id FROM story_overview ORDER BY article_count DESC LIMIT 20"
@@ -254,10 +265,11 @@ def main() -> int:
         if web is not None:
             web.terminate()
             web.wait(30)
-        server.stop()
-        with contextlib.suppress(OSError, KeyError, ValueError):  # never started: nothing there
-            shutil.rmtree(server._state()["data_dir"], ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.keep:
+            server.stop()  # not started with --database: nothing to stop
+            with contextlib.suppress(OSError, KeyError, ValueError):  # never started
+                shutil.rmtree(server._state()["data_dir"], ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
