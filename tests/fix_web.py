@@ -91,6 +91,16 @@ def fill(url: str, site: SampleSite, folder: Path) -> Filled:
             url=HOSTILE_URL,
         )  # fmt: skip
         cluster_pending(conn)
+        # An outlet whose crawls fail (the Outlets page's other case): two failed runs.
+        for hours in (2, 1):
+            conn.execute(
+                "INSERT INTO crawl_runs (outlet, trigger, started_at, finished_at, status,"
+                " pages_fetched, failures, failure_reasons, error) VALUES ('kumparan',"
+                " 'schedule', now() - make_interval(hours => %s),"
+                " now() - make_interval(hours => %s) + interval '40 seconds', 'failed', 12, 12,"
+                " '{\"http_403\": 9, \"timeout\": 3}', 'every page refused (HTTP 403)')",
+                (hours, hours),
+            )
     return Filled(url, seeds, hostile)
 
 
