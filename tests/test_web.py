@@ -312,6 +312,13 @@ def test_openapi_documents_the_api_and_filters(web: Served) -> None:
     assert "GET /api/stories" in html and "min_outlets" in html
 
 
+def test_head_answers_like_get_without_a_body(web: Served) -> None:
+    request = urllib.request.Request(web.base + "/", method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as r:
+        assert r.status == 200 and r.read() == b""
+        assert "content-security-policy" in {k.lower() for k in r.headers}
+
+
 def test_nothing_writes(web: Served) -> None:
     for method in ("POST", "PUT", "DELETE"):
         req = urllib.request.Request(web.base + "/api/stories", method=method, data=b"{}")

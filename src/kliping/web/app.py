@@ -52,8 +52,9 @@ def templates() -> Jinja2Templates:
 
 
 class Hardening:
-    """Adds the security headers to every response, and drops empty query parameters (a form's
-    blank field means "no filter", not an invalid date or number)."""
+    """Adds the security headers to every response, drops empty query parameters (a form's
+    blank field means "no filter", not an invalid date or number), and answers HEAD as GET
+    without the body (uptime checks use HEAD; FastAPI's routes take GET only)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -66,9 +67,15 @@ class Hardening:
         if any(not v for _, v in pairs):  # else left exactly as the client sent it
             scope = dict(scope, query_string=urlencode([(k, v) for k, v in pairs if v]).encode())
 
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = dict(scope, method="GET")
+
         async def send_hardened(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *HEADERS]
+            elif head and message["type"] == "http.response.body":
+                message = dict(message, body=b"")
             await send(message)
 
         await self.app(scope, receive, send_hardened)
