@@ -30,7 +30,7 @@ from kliping.sample_site.server import SampleSite
 from kliping.storage.stories import list_stories
 from tests.fix_db import _fresh_database, database_name
 from tests.fix_site import Kliping, kliping_env, wait_for
-from tests.fix_web import HOSTILE_TITLE, HOSTILE_URL, SEEDS, Served, fill, serve
+from tests.fix_web import HOSTILE_TITLE, HOSTILE_URL, SEEDS, Filled, Served, fill, serve
 from tests.test_read import _reader_sql
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -362,6 +362,20 @@ def test_read_only_role_reads_the_story_pages(web: Served) -> None:
         finally:
             admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_database_gone_is_a_503_not_a_hang(pg_server: str, pg_template: str) -> None:
+    with contextmanager(_fresh_database)(pg_server, pg_template) as url, serve(url) as base:
+        served = Served(base, Filled(url, (0, 0), 0))
+        assert served.get("/api/stories")[0] == 200
+        with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(database_name(url)))
+            )
+        for path in ("/api/stories", "/"):
+            status, _, body = served.get(path)
+            assert status == 503, (status, body[:300])
+            assert "database is unavailable" in body.decode() and "Traceback" not in body.decode()
 
 
 def _free_port() -> int:

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kliping import __version__
@@ -28,6 +28,9 @@ HERE = Path(__file__).parent
 # cancelled and the reader told so (the benchmark's pages answer in milliseconds).
 STATEMENT_TIMEOUT_MS = 5000
 POOL_SIZE = 4  # uvicorn runs sync endpoints in threads; 4 connections serve a small team
+# How long a request waits for a connection: past it (the database is down or every connection
+# busy) the reader gets a 503 at once rather than a page that hangs for the pool's default 30 s.
+POOL_WAIT_SECONDS = 5.0
 # Everything from this server; no script at all; inline SVG needs no exception.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -130,6 +133,7 @@ def _install_errors(app: FastAPI) -> None:
         )
 
     @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
     async def down(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable: %s", str(exc).strip())
         return error(request, 503, "the database is unavailable; try again shortly")
@@ -199,5 +203,5 @@ def create_app(conninfo: str, registry: dict[str, Outlet] | None = None) -> Fast
 
 def connection(request: Request) -> Iterator[psycopg.Connection]:
     """A pooled connection for one request (a FastAPI dependency)."""
-    with request.app.state.pool.connection() as conn:
+    with request.app.state.pool.connection(timeout=POOL_WAIT_SECONDS) as conn:
         yield conn
