@@ -332,7 +332,7 @@ def test_nothing_writes(web: Served) -> None:
 # --- the read-only role, the command ----------------------------------------------------------
 
 
-def test_read_only_role_reads_the_story_pages(web: Served) -> None:
+def test_read_only_role_reads_the_story_pages(web: Served, tmp_path: Path) -> None:
     role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
     with psycopg.connect(web.data.url, autocommit=True) as admin:
         script = (
@@ -359,6 +359,10 @@ def test_read_only_role_reads_the_story_pages(web: Served) -> None:
                 assert "poskupang" in page(reader, f"/stories/{story_id}")
                 status, _, body = reader.get("/outlets")
                 assert status == 403 and "read-only role" in body.decode()
+            # `kliping web` itself starts as this role (it may not migrate: it reads as is).
+            with _kliping_web(web, make_conninfo(web.data.url, user=role, password=password),
+                              tmp_path) as reader:  # fmt: skip
+                assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
         finally:
             admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
@@ -384,27 +388,36 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_kliping_web_serves_on_loopback(web: Served, tmp_path: Path) -> None:
+@contextmanager
+def _kliping_web(web: Served, database_url: str, folder: Path) -> Iterator[Served]:
+    """`kliping web` in a child process on a free port of 127.0.0.1."""
     port = _free_port()
-    env = kliping_env(web.data.url, tmp_path / "none.toml", tmp_path / "home")
+    env = kliping_env(database_url, folder / "none.toml", folder / "home")
     env.pop("KLIPING_OUTLETS")
     proc = Kliping(env).start("web", "--port", str(port))
+    served = Served(f"http://127.0.0.1:{port}", web.data)
+
+    def up() -> bool:
+        try:
+            return proc.poll() is not None or served.get("/api/stories")[0] == 200
+        except urllib.error.URLError:
+            return False  # not listening yet
+
     try:
-        served = Served(f"http://127.0.0.1:{port}", web.data)
-
-        def up() -> bool:
-            try:
-                return proc.poll() is not None or served.get("/api/outlets")[0] == 200
-            except urllib.error.URLError:
-                return False  # not listening yet
-
         wait_for(up, 60, "kliping web")
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        yield served
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_kliping_web_serves_on_loopback(web: Served, tmp_path: Path) -> None:
+    with _kliping_web(web, web.data.url, tmp_path) as served:
         assert all_ids(served) == all_ids(web)
+        assert served.get("/outlets")[0] == 200
+        port = served.base.rsplit(":", 1)[1]
         # Bound to 127.0.0.1 only: the listening socket is not on every address.
         out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True)
         if out.returncode == 0:
             assert f"127.0.0.1:{port}" in out.stdout and f"0.0.0.0:{port}" not in out.stdout
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
