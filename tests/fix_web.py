@@ -4,6 +4,7 @@ story and an article with a hostile title), and ``kliping web``'s app served by 
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import uvicorn
@@ -26,6 +28,7 @@ from kliping.sample_site.badpages import MALICIOUS_TITLES
 from kliping.sample_site.server import SampleSite
 from kliping.storage.articles import ArticleRecord, upsert_article
 from kliping.web.app import create_app
+from tests.fix_db import _fresh_database
 from tests.fix_site import Kliping, kliping_env
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -138,3 +141,39 @@ def serve(conninfo: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def filled_and_served(
+    pg_server: str, pg_template: str, site: SampleSite, folder: Path
+) -> Iterator[Served]:
+    """A fresh database filled by ``fill``, served: what each web test module reads."""
+    with contextmanager(_fresh_database)(pg_server, pg_template) as url:
+        data = fill(url, site, folder)
+        with serve(url) as base:
+            yield Served(base, data)
+
+
+def api(web: Served, path: str) -> Any:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("application/json")
+    return json.loads(body)
+
+
+def page(web: Served, path: str) -> str:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("text/html")
+    return body.decode()
+
+
+def all_ids(web: Served, query: str = "", per_page: int = 200) -> list[int]:
+    """Story ids of /api/stories, every page walked."""
+    ids: list[int] = []
+    for n in range(1, 100):
+        found = api(web, f"/api/stories?per_page={per_page}&page={n}{query}")
+        ids += [s["id"] for s in found["stories"]]
+        if not found["more"]:
+            return ids
+    raise AssertionError("paging never ended")
