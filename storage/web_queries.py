@@ -89,32 +89,50 @@ class ArticleRow:
     url: str
     outlet: str
     title: str | None
-    text: str
+    text: str | None  # None: read through the views, which do not carry the text
     published: datetime | None
     authors: list[str]
     language: str | None
-    pages: int
+    pages: int | None
     fetched_at: datetime
-    updated_at: datetime
+    updated_at: datetime | None
     story_id: int | None
     story_title: str | None
     duplicate_of: int | None
 
 
 def get_article(conn: psycopg.Connection, article_id: int) -> ArticleRow | None:
+    """The article with its text; for the README's read-only role, which may read only the
+    views, what story_articles has (an article of a story: no text, authors or language)."""
     with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
-        cur.execute(
-            """
-            SELECT a.id, a.url, a.outlet, a.title, a.text, a.published, a.authors, a.language,
-                   a.pages, a.fetched_at, a.updated_at,
-                   m.story_id, o.title AS story_title, m.duplicate_of
-            FROM articles a
-            LEFT JOIN story_articles m ON m.article_id = a.id
-            LEFT JOIN story_overview o ON o.story_id = m.story_id
-            WHERE a.id = %s
-            """,
-            (article_id,),
-        )
+        try:
+            cur.execute(
+                """
+                SELECT a.id, a.url, a.outlet, a.title, a.text, a.published, a.authors,
+                       a.language, a.pages, a.fetched_at, a.updated_at,
+                       m.story_id, o.title AS story_title, m.duplicate_of
+                FROM articles a
+                LEFT JOIN story_articles m ON m.article_id = a.id
+                LEFT JOIN story_overview o ON o.story_id = m.story_id
+                WHERE a.id = %s
+                """,
+                (article_id,),
+            )
+        except psycopg.errors.InsufficientPrivilege:
+            if not conn.autocommit:
+                conn.rollback()
+            cur.execute(
+                """
+                SELECT m.article_id AS id, m.url, m.outlet, m.title, NULL::text AS text,
+                       m.published, '{}'::text[] AS authors, NULL::text AS language,
+                       NULL::integer AS pages, m.fetched_at, NULL::timestamptz AS updated_at,
+                       m.story_id, o.title AS story_title, m.duplicate_of
+                FROM story_articles m
+                LEFT JOIN story_overview o ON o.story_id = m.story_id
+                WHERE m.article_id = %s
+                """,
+                (article_id,),
+            )
         return cur.fetchone()
 
 

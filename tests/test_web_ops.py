@@ -160,6 +160,14 @@ def test_read_only_role_reads_the_story_pages(web: Served, tmp_path: Path) -> No
                 assert "poskupang" in page(reader, f"/stories/{story_id}")
                 status, _, body = reader.get("/outlets")
                 assert status == 403 and "read-only role" in body.decode()
+                # An article: what the views carry (its story, outlet, title, URL), no text.
+                article = web.data.seeds[0]
+                found = api(reader, f"/api/articles/{article}")
+                full = api(web, f"/api/articles/{article}")
+                assert found["text"] is None and full["text"]
+                for key in ("outlet", "title", "url", "published", "story_id", "story_title"):
+                    assert found[key] == full[key], key
+                assert "reads only the views" in page(reader, f"/articles/{article}")
             # `kliping web` itself starts as this role (it may not migrate: it reads as is).
             with _kliping_web(web, make_conninfo(web.data.url, user=role, password=password),
                               tmp_path) as reader:  # fmt: skip

@@ -113,7 +113,7 @@ def article(request: Request, conn: Conn, article_id: Id) -> HTMLResponse:
     found = get_article(conn, article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id}")
-    paragraphs = [p for p in found.text.split("\n") if p.strip()]
+    paragraphs = [p for p in (found.text or "").split("\n") if p.strip()]
     return _page(request, "article.html", article=found, paragraphs=paragraphs)
 
 
