@@ -49,7 +49,7 @@ def templates() -> Jinja2Templates:
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,  # every outlet-supplied string is escaped, whatever the file's name
     )
-    env.filters.update(wib=fmt.wib, wib_time=fmt.wib_time, safe_href=fmt.safe_href)
+    env.filters.update(wib=fmt.wib, wib_time=fmt.wib_time, safe_href=fmt.safe_href, clip=fmt.clip)
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
