@@ -33,7 +33,7 @@ POOL_SIZE = 4  # uvicorn runs sync endpoints in threads; 4 connections serve a s
 POOL_WAIT_SECONDS = 5.0
 # Everything from this server; no script at all; inline SVG needs no exception.
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 HEADERS = [
