@@ -191,6 +191,24 @@ def test_database_gone_is_a_503_not_a_hang(pg_server: str, pg_template: str) -> 
             assert "database is unavailable" in body.decode() and "Traceback" not in body.decode()
 
 
+def test_a_query_over_the_statement_timeout_is_a_503(
+    pg_server: str, pg_template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A statement that waits (here on a lock another session holds) is cancelled after the
+    # timeout, and the reader told why; 300 ms instead of 5 s keeps the test short.
+    monkeypatch.setattr("kliping.web.app.STATEMENT_TIMEOUT_MS", 300)
+    with contextmanager(_fresh_database)(pg_server, pg_template) as url, serve(url) as base:
+        served = Served(base, Filled(url, (0, 0), 0))
+        assert served.get("/api/stories")[0] == 200
+        with psycopg.connect(url) as locker:
+            locker.execute("LOCK TABLE stories IN ACCESS EXCLUSIVE MODE")
+            status, _, body = served.get("/api/stories")
+            locker.rollback()
+        assert status == 503, (status, body[:300])
+        assert "took over 300 ms" in body.decode()
+        assert served.get("/api/stories")[0] == 200  # the connection is fine afterwards
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
