@@ -14,25 +14,21 @@ half-way is finished, or redone from scratch while nothing is stored yet, by the
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import json
 import logging
 import os
 import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.storage import pgctl
+from kliping.storage import pgctl, pgstate
 from kliping.storage import private as files
 from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError, UnsafePathError
 from kliping.storage.pgctl import find_binaries, is_running, run_pg, server_ids, server_user
@@ -48,7 +44,6 @@ _SOCKET_PATH_MAX = 90
 # A socket folder inside the data folder must also be a plain path: libpq splits a host at
 # commas, and postgresql.conf's list syntax at commas and quotes.
 _PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
-_KEYS = ("data_dir", "socket_dir", "password")
 # Phases of the first start, in order; a state file without one predates them (= ready).
 INITDB, CREATED, READY = "initdb", "created", "ready"
 _OWN_CONF = "kliping.conf"
@@ -80,8 +75,8 @@ class EmbeddedPostgres:
     def ensure_running(self) -> str:
         """Initialise (first time) and start the server if needed; return its conninfo."""
         try:
-            self._make_home()
-            with self._lock():
+            pgstate.make_home(self.home)
+            with pgstate.lock(self.home):
                 state = self._load_state()
                 if state is not None and state.get("phase") == INITDB:
                     self._discard(state)  # initdb never finished: nothing can be stored yet
@@ -129,51 +124,11 @@ class EmbeddedPostgres:
         return state
 
     def _load_state(self) -> dict[str, str] | None:
-        """The state, None when there is none yet; a one-line error when it cannot be used."""
-        try:
-            text = self.state_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        try:
-            state: Any = json.loads(text)
-        except ValueError:
-            state = None
-        if isinstance(state, dict) and all(
-            isinstance(state.get(k), str) and state[k] for k in _KEYS
-        ):
-            return state
-        if self._fresh(self._data_dir(server_user(create=False))):
-            # Nothing was ever stored: a broken state file of a cluster that never was is redone.
-            log.warning("%s is unusable and no cluster exists: starting afresh", self.state_file)
-            return None
-        raise EmbeddedStartError(
-            f"{self.state_file} is corrupt or incomplete (needs {', '.join(_KEYS)}): restore it, "
-            "or stop the server (kliping db stop) and move the data folder away to start afresh"
-        )
+        fresh = lambda: self._fresh(self._data_dir(server_user(create=False)))  # noqa: E731
+        return pgstate.load(self.state_file, fresh)
 
     def _save_state(self, state: dict[str, str]) -> dict[str, str]:
-        files.write_private(self.state_file, json.dumps(state, indent=2))
-        return state
-
-    @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        # Two kliping processes starting at once must not both run initdb or pg_ctl start.
-        fd = os.open(self.home / "postgres.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
-    def _make_home(self) -> None:
-        # Not world-readable. As root the server user must still traverse it (0711) to reach
-        # home/pgdata; otherwise the cluster goes to /var/lib/kliping (see _data_dir).
-        mode = 0o711 if os.geteuid() == 0 else 0o700
-        if self.home.exists() and not self.home.is_dir():
-            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is a file, not a folder")
-        self.home.mkdir(parents=True, exist_ok=True, mode=mode)
-        if not os.access(self.home, os.W_OK | os.X_OK):
-            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is not writable")
+        return pgstate.save(self.state_file, state)
 
     # -- first start ------------------------------------------------------------------------
 
