@@ -10,9 +10,10 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
+
+from kliping.crawler.failures import OffOutletRedirect
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return self._retry(request, f"HTTP {response.status}") or response
 
 
-OFF_OUTLET = "redirect off the outlet"
-
-
 class OutletRedirectMiddleware:
     """An article request redirected to a URL its outlet does not own (another scheme, host or
     port: ``Outlet.owns``) is dropped before that URL is fetched; the spider's errback counts
@@ -84,4 +82,4 @@ class OutletRedirectMiddleware:
         outlets = getattr(self.crawler.spider, "outlets", {})
         outlet = outlets.get(request.cb_kwargs.get("outlet"))
         if outlet is not None and not outlet.owns(request.url):
-            raise IgnoreRequest(f"{OFF_OUTLET}: {request.url}")
+            raise OffOutletRedirect(request.url)

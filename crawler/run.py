@@ -24,7 +24,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 
-from kliping import logs
+from kliping.config import logs
 from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 from kliping.crawler.scrapy_settings import scrapy_settings

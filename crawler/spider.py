@@ -12,12 +12,15 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Request, Response
+from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from kliping.config.outlets import Outlet
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
 from kliping.crawler.extract import ExtractRules, single_page_url, stitch
-from kliping.crawler.failures import describe_failure, page_problem
+from kliping.crawler.failures import PageFailure, describe_failure, page_problem
+from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
 from kliping.crawler.urls import canonical, declared_canonical
@@ -50,6 +53,7 @@ class OutletSpider(scrapy.Spider):
         self.rules = {o.key: ExtractRules.from_mapping(o.extract) for o in outlets}
         self.tallies = tallies
         self.store = store
+        self._writes: set[Deferred[None]] = set()
         self.pool = pool
         self.since, self.until = since, until
         self.refresh = refresh
@@ -182,7 +186,7 @@ class OutletSpider(scrapy.Spider):
         source = self.outlets[outlet]
         result = await self.pool.extract(response.body, response.url, outlet, source.extract)
         if result.extracted is None:
-            self._fail(outlet, response.url, f"extraction: {result.error}")
+            self._fail(outlet, response.url, PageFailure("extraction", result.error or ""))
             return
         if not parts:
             declared: str | None = declared_canonical(response.body)
@@ -206,21 +210,29 @@ class OutletSpider(scrapy.Spider):
             )
             return
         article = stitch([p.extracted for p in parts if p.extracted is not None])
-        yield {
-            "outlet": outlet,
-            "url": url,
-            "aliases": sorted({canonical(response.url), canonical(_requested(response))} - {url}),
-            "article": article,
-        }
+        aliases = {canonical(response.url), canonical(_requested(response))} - {url}
+        yield ArticleItem(outlet, url, tuple(sorted(aliases)), article)
 
     # -- failures --------------------------------------------------------------------------
 
-    def _fail(self, outlet: str, url: str, reason: str) -> None:
+    def _fail(self, outlet: str, url: str, failure: PageFailure) -> None:
         tally = self.tallies[outlet]
         tally.failures += 1
-        tally.reasons[reason.split(":")[0]] += 1
-        log.warning("failed %s: %s", url, reason, extra={"fields": {"outlet": outlet}})
-        self.store.record_failure(tally.run_id, url, reason)
+        tally.reasons[failure.kind] += 1
+        log.warning("failed %s: %s", url, failure, extra={"fields": {"outlet": outlet}})
+        # The write goes to a thread: a slow or restarting database must not stall the reactor,
+        # which serves every outlet of the crawl. closed() waits for the writes still running.
+        write = deferToThread(self.store.record_failure, tally.run_id, url, str(failure))
+        self._writes.add(write)
+        write.addBoth(self._written, write)
+
+    def _written(self, result: object, write: Deferred[None]) -> None:
+        self._writes.discard(write)
+        if isinstance(result, Failure):
+            log.warning("could not record a failure: %s", result.getErrorMessage())
+
+    def closed(self, reason: str) -> Deferred[list[tuple[bool, None]]] | None:
+        return DeferredList(list(self._writes)) if self._writes else None
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -26,7 +26,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
-from kliping.commands.crawl import EXIT_BUSY
+from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_BUSY
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
 from kliping.storage import locks, migrate, requests, runs
@@ -42,7 +43,7 @@ MAX_BACKOFF_SECONDS = 60.0
 RETRY_SECONDS = 30.0
 
 
-class DaemonError(Exception):
+class DaemonError(KlipingError):
     """The daemon cannot start (another one runs, or the database is unusable)."""
 
 

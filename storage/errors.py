@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kliping.config.errors import KlipingError
 
-class StorageError(Exception):
+
+class StorageError(KlipingError):
     """Base of every storage problem kliping reports."""
 
 

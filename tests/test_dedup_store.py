@@ -8,7 +8,6 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.store import StoryStore, cluster_pending, recluster
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import gold
@@ -31,8 +30,6 @@ def _store(conn: psycopg.Connection, records: list[dict]) -> dict[str, int]:
             authors=tuple(r["authors"]),
             language="id",
             pages=1,
-            content_hash=content_hash(text),
-            fingerprint=fingerprint(text),
         )
         ids[r["id"]] = upsert_article(conn, article)[0]
     return ids

@@ -23,7 +23,6 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.store import cluster_pending
 from kliping.sample_site.server import SampleSite
 from kliping.storage.articles import ArticleRecord, upsert_article
@@ -479,8 +478,6 @@ def _store(conn: psycopg.Connection, outlet: str, when: str, title: str, text: s
         authors=(),
         language="id",
         pages=1,
-        content_hash=content_hash(text),
-        fingerprint=fingerprint(text),
     )
     return upsert_article(conn, record)[0]
 

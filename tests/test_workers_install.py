@@ -17,7 +17,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow  # builds a wheel and starts interpreters
 
 LAUNCHER = """
 import asyncio

@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 
 from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
-from kliping.config.errors import ConfigError
-from kliping.storage.errors import StorageError
+from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_INTERNAL, EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class CommandError(KlipingError):
     """A user-facing failure: printed as ``kliping: <message>`` with exit status 1."""
 
 
@@ -174,11 +174,6 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-# Exit statuses (README, "Commands"): 1 a user-facing error, 2 bad arguments (argparse), 69
-# (sysexits.h's EX_UNAVAILABLE) the database could not be reached (the daemon retries soon),
-# 70 (EX_SOFTWARE) an internal error, 75 busy (crawl.py), 143 stopped by SIGTERM.
-EXIT_UNAVAILABLE = 69
-EXIT_INTERNAL = 70
 # --limit, --max-articles, --min-size: beyond a million a listing is an export, not a page.
 LIMIT_MAX = 1_000_000
 
@@ -224,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argtypes.check_period(parser, args)
     if isinstance(getattr(args, "outlets", None), list):
         args.outlets = list(dict.fromkeys(args.outlets))  # the same outlet twice: one crawl
-    from kliping import logs
+    from kliping.config import logs
     from kliping.config.settings import Settings
 
     # SIGTERM before Scrapy installs its own handler (or outside a crawl) unwinds like ^C,
@@ -234,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = Settings.from_env()
         logs.setup(args.settings.log_level)
         return args.handler(args)
-    except (CommandError, ConfigError, StorageError) as exc:
+    except KlipingError as exc:  # every package's errors derive from it (config/errors.py)
         print(f"kliping: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.faults import (
+from kliping.sample_site.server import SampleSite, serve
+from kliping.storage.embedded import EmbeddedPostgres
+from lab.drills import (
     Lab,
     bad_pages,
     concurrency,
@@ -18,8 +20,8 @@ from bench.faults import (
     killed_daemon,
     network_faults,
 )
-from kliping.sample_site.server import SampleSite, serve
-from kliping.storage.embedded import EmbeddedPostgres
+
+pytestmark = pytest.mark.slow  # kills daemons and Postgres mid-crawl
 
 CLEAN = {"lost": 0, "extra": 0, "changed": 0, "doubled": 0, "half-written": 0, "story faults": 0,
          "unclustered": 0, "run faults": 0}  # fmt: skip

@@ -8,13 +8,12 @@ import sys
 from kliping.cli import CommandError
 from kliping.commands.dates import parse_date
 from kliping.commands.outlets import load
+from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
 from kliping.config.outlets import select
 from kliping.crawler.run import CrawlResult, run_crawl
 from kliping.storage import db
 
 # Exit codes the daemon reads from its crawl children (sysexits.h's EX_TEMPFAIL for "busy").
-EXIT_BUSY = 75
-EXIT_STOPPED = 143
 
 
 def summary(result: CrawlResult) -> str:
