@@ -42,7 +42,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
 BOUNDS: dict[str, tuple[float, float]] = {
     "KLIPING_CONCURRENCY_PER_DOMAIN": (1, 64),  # more than 64 parallel requests is an attack
     "KLIPING_DOWNLOAD_DELAY": (0, 3600),  # an hour between requests: a crawl would never end
-    "KLIPING_MAX_PAGE_BYTES": (1024, 2**31),  # 1 KiB .. 2 GiB; real articles are 50-500 KB
+    "KLIPING_MAX_PAGE_BYTES": (1024, 2147483648),  # 1 KiB .. 2 GiB; real articles are 50-500 KB
     "KLIPING_EXTRACT_WORKERS": (0, 256),  # each worker is a process of ~100 MB
     "KLIPING_RETRY_BACKOFF": (0, 600),  # doubled 3 times: at most 80 minutes of waiting
     "KLIPING_DOWNLOAD_TIMEOUT": (0.1, 3600),
@@ -82,7 +82,7 @@ class Settings:
                 raise SettingsError(f"{name}={raw[:40]!r}: expected a {kind.__name__}") from None
             low, high = BOUNDS[name]
             if not math.isfinite(value) or not low <= value <= high:
-                raise SettingsError(f"{name}={raw[:40]!r}: must be between {low:g} and {high:g}")
+                raise SettingsError(f"{name}={raw[:40]!r}: must be between {low} and {high}")
             return value
 
         level = get("KLIPING_LOG_LEVEL").upper()
