@@ -165,11 +165,15 @@ class EmbeddedPostgres:
                 f"{data_dir} holds a cluster but {self.state_file} is missing: its password is "
                 "lost; stop it (kliping db stop) and move the folder away to start afresh"
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
         if self.home not in data_dir.parents:
-            # /var/lib/kliping/<digest>: a name anyone can compute, so check nobody else made it.
-            for folder in (data_dir.parent, data_dir.parent.parent):
+            # /var/lib/kliping/<digest>: a name anyone can compute, so check nobody else made
+            # it. Made 0755 whatever the umask (the server user must traverse it).
+            for folder in (data_dir.parent.parent, data_dir.parent):
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(folder, 0o755)
+                    os.chmod(folder, 0o755)
                 files.check_private_dir(folder, os.geteuid())
+        data_dir.mkdir(parents=True, exist_ok=True)
         if ids is not None:
             os.chown(data_dir, *ids, follow_symlinks=False)
             log.info("running as root: PostgreSQL runs as system user %r", user)
