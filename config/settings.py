@@ -95,7 +95,8 @@ class Settings:
             check_database_url(database_url)
         return cls(
             database_url=database_url,
-            home=Path(home).expanduser() if home else _default_home(),
+            # Absolute: the embedded server's programs run in "/", not in this folder.
+            home=Path(home).expanduser().absolute() if home else _default_home(),
             outlets_file=Path(outlets).expanduser() if outlets else None,
             user_agent=get("KLIPING_USER_AGENT"),
             log_level=level,

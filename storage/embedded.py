@@ -55,6 +55,10 @@ class EmbeddedPostgres:
 
     home: Path
 
+    def __post_init__(self) -> None:
+        # initdb and pg_ctl run with cwd "/": a relative KLIPING_HOME would name another folder.
+        object.__setattr__(self, "home", Path(os.path.abspath(self.home)))
+
     @property
     def state_file(self) -> Path:
         return self.home / "postgres.json"
@@ -198,7 +202,9 @@ class EmbeddedPostgres:
             if "No space left" in done.stderr:
                 raise EmbeddedStartError(f"initdb in {data_dir}: no space left on device (ENOSPC)")
             raise EmbeddedStartError(f"initdb failed in {data_dir}: {detail[0]}")
-        with open(data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
+        # O_NOFOLLOW: the server user owns this folder; root must not append through its links.
+        fd = os.open(data_dir / "postgresql.conf", os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
+        with open(fd, "a", encoding="utf-8") as conf:
             conf.write(f"\n# kliping's settings (socket only, no TCP)\ninclude = '{_OWN_CONF}'\n")
         self._write_own_conf(state, ids)
         return self._save_state({**state, "phase": CREATED})

@@ -28,7 +28,7 @@ def _pid(server: EmbeddedPostgres) -> int:
     return int((Path(server._state()["data_dir"]) / "postmaster.pid").read_text().split()[0])
 
 
-def _kliping(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _kliping(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run(
         [sys.executable, "-m", "kliping", *args],
@@ -36,6 +36,7 @@ def _kliping(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=180,
+        cwd=cwd,
     )
 
 
@@ -190,6 +191,14 @@ def test_an_unusable_home_is_one_line(base: Path, kind: str, words: str) -> None
         "too long": base / "/".join(["d" * 250] * 20),  # > PATH_MAX (4096)
     }[kind]
     assert words in _one_line_error(_kliping(home, "stories"))
+
+
+def test_a_relative_home_is_taken_from_the_working_folder(base: Path) -> None:
+    # initdb runs in "/": "relative/home" used to become /relative/home/... for it alone.
+    done = _kliping(Path("relative/home"), "db", "status", cwd=base)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (base / "relative/home/postgres.json").exists()
+    assert EmbeddedPostgres(base / "relative/home").stop()
 
 
 def test_quotes_and_commas_in_the_home_are_quoted(base: Path) -> None:
