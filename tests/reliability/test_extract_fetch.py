@@ -133,6 +133,15 @@ def test_a_body_over_the_page_limit_is_not_read_whole(origin: str) -> None:
     assert done.returncode == 1 and "larger than KLIPING_MAX_PAGE_BYTES" in done.stderr
 
 
+@pytest.mark.parametrize("path", ["/dev/zero", "big.html"])
+def test_a_file_over_the_page_limit_is_not_read_whole(tmp_path: Path, path: str) -> None:
+    target = tmp_path / path
+    if path == "big.html":
+        target.write_bytes(PAGE + b"<p>x</p>" * 300_000)  # 2.4 MB
+    done = _extract(str(target), KLIPING_MAX_PAGE_BYTES="1048576")
+    assert done.returncode == 1 and "larger than KLIPING_MAX_PAGE_BYTES" in done.stderr
+
+
 def test_a_dripping_server_is_cut_off_at_the_deadline(origin: str) -> None:
     # The deadline is twice KLIPING_DOWNLOAD_TIMEOUT; the server would drip for 2 minutes,
     # and the subprocess timeout (120 s) fails the test if the deadline does not hold.
