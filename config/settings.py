@@ -85,6 +85,11 @@ class Settings:
                 raise SettingsError(f"{name}={raw[:40]!r}: must be between {low} and {high}")
             return value
 
+        agent = get("KLIPING_USER_AGENT")
+        # It becomes an HTTP header: a line break would inject headers, a control character
+        # makes http.client refuse every request.
+        if len(agent) > 512 or not agent.isprintable() or not agent.isascii():
+            raise SettingsError("KLIPING_USER_AGENT: at most 512 printable ASCII characters")
         level = get("KLIPING_LOG_LEVEL").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"KLIPING_LOG_LEVEL={level!r}: not a log level")
@@ -98,7 +103,7 @@ class Settings:
             # Absolute: the embedded server's programs run in "/", not in this folder.
             home=Path(home).expanduser().absolute() if home else _default_home(),
             outlets_file=Path(outlets).expanduser() if outlets else None,
-            user_agent=get("KLIPING_USER_AGENT"),
+            user_agent=agent,
             log_level=level,
             concurrency_per_domain=int(number("KLIPING_CONCURRENCY_PER_DOMAIN", int)),
             download_delay=float(number("KLIPING_DOWNLOAD_DELAY", float)),

@@ -79,6 +79,8 @@ def test_non_utf8_arguments(capsys: pytest.CaptureFixture[str]) -> None:
         ("KLIPING_MAX_PAGE_BYTES", str(2**40)),
         ("KLIPING_RETRY_BACKOFF", "1e30"),
         ("KLIPING_DOWNLOAD_TIMEOUT", "0"),
+        ("KLIPING_USER_AGENT", "kliping\r\nX-Injected: 1"),
+        ("KLIPING_USER_AGENT", "x" * 513),
     ],
 )
 def test_settings_are_finite_and_bounded(name: str, value: str) -> None:
