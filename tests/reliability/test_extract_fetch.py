@@ -111,6 +111,9 @@ def test_a_redirect_to_another_port_reports_the_final_url(origin: str) -> None:
         ("file:///etc/passwd", "only http and https"),
         ("http://[::1/x", "malformed URL"),
         ("http:///nohost", "no host"),
+        ("http://exa mple.com/", "spaces or control characters"),
+        ("http://127.0.0.1/a\nb", "spaces or control characters"),
+        ("http://127.0.0.1:99999/", "malformed URL"),
     ],
 )
 def test_other_schemes_and_malformed_urls_are_refused(target: str, reason: str) -> None:
