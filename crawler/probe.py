@@ -22,9 +22,9 @@ from urllib.robotparser import RobotFileParser
 
 from kliping.config.outlets import Outlet, Registry
 from kliping.config.settings import Settings
+from kliping.config.urls import clean
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
 from kliping.crawler.extract import ExtractionError, ExtractRules, extract, single_page_url
-from kliping.crawler.urls import canonical
 
 TIMEOUT = 15  # seconds; Indonesian outlets behind CDNs answer in 1-3 s: 15 s means trouble
 MAX_OUTLETS_AT_ONCE = 4  # outlets probed in parallel: polite, and quick enough for ~25 outlets
@@ -194,7 +194,7 @@ def _entries(
 
 
 def _article_urls(entries: list[Entry], outlet: Outlet) -> list[str]:
-    urls = (canonical(e.url) for e in entries)
+    urls = (clean(e.url) for e in entries)
     return list(dict.fromkeys(u for u in urls if outlet.owns(u) and outlet.is_article(u)))
 
 

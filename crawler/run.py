@@ -13,16 +13,15 @@ from scrapy.utils.reactor import install_reactor
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 import logging
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from twisted.internet import task
 
 from kliping.config import logs
 from kliping.config.outlets import Outlet
@@ -31,6 +30,7 @@ from kliping.crawler.scrapy_settings import scrapy_settings
 from kliping.crawler.spider import OutletSpider
 from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
+from kliping.crawler.watch import Watch
 from kliping.crawler.workers import ExtractPool
 from kliping.storage import db, locks, runs
 from kliping.storage.runs import Trigger
@@ -49,36 +49,6 @@ class CrawlResult:
         return sum(t.pages_fetched for t in self.tallies.values())
 
 
-class _Watch:
-    """Signal receivers and the progress line (held strongly: Scrapy keeps weak references)."""
-
-    def __init__(self, tallies: dict[str, Tally], show: bool) -> None:
-        self.tallies, self.show = tallies, show
-        self.reason = ""
-        self.started = time.monotonic()
-        self.loop = task.LoopingCall(self.progress)
-
-    def engine_started(self) -> None:
-        if self.show:
-            self.loop.start(2.0, now=False)
-
-    def spider_closed(self, spider: object, reason: str) -> None:
-        self.reason = reason
-        if self.loop.running:
-            self.loop.stop()
-
-    def progress(self) -> None:
-        new = sum(t.articles_new + t.articles_updated for t in self.tallies.values())
-        failed = sum(t.failures for t in self.tallies.values())
-        pages = sum(t.pages_fetched for t in self.tallies.values())
-        elapsed = time.monotonic() - self.started
-        print(
-            f"  … {elapsed:5.0f}s  {pages} pages, {new} articles stored, {failed} failed",
-            file=sys.stderr,
-            flush=True,
-        )
-
-
 def run_crawl(
     settings: Settings,
     outlets: list[Outlet],
@@ -91,11 +61,18 @@ def run_crawl(
     max_articles: int = 0,
     progress: bool = False,
     after: Callable[[psycopg.Connection], object] | None = None,
+    run_id: int | None = None,
 ) -> CrawlResult:
-    """Crawl ``outlets`` once; ``after`` runs (with the outlet locks still held) when done."""
+    """Crawl ``outlets`` once; ``after`` runs (with the outlet locks still held) when done.
+
+    ``run_id``: a run row the caller (the daemon) created for the one outlet; this crawl
+    records into it instead of starting its own, so the caller knows its child's run by id.
+    """
+    if run_id is not None and len(outlets) != 1:
+        raise ValueError("a given run id names the run of exactly one outlet")
     result = CrawlResult()
     pool = db.open_pool(conninfo, max_size=4)
-    lock_conn = psycopg.connect(conninfo, autocommit=True)
+    lock_conn = db.connect(conninfo, upgrade=False)
     try:
         mine: list[Outlet] = []
         for outlet in outlets:
@@ -105,30 +82,67 @@ def run_crawl(
                 continue
             mine.append(outlet)
             with pool.connection() as conn:
-                for dead in runs.abandon_stale_runs(conn, [outlet.key]):
+                for dead in runs.abandon_stale_runs(conn, [outlet.key], keep=run_id):
                     log.warning("marked an unfinished earlier run of %s as abandoned", dead)
                 runs.register_outlet(conn, outlet.key, outlet.name)
-                run_id = runs.start_run(conn, outlet.key, "backfill" if since else trigger)
-            result.tallies[outlet.key] = Tally(run_id)
+                if run_id is None:
+                    this_run = runs.start_run(conn, outlet.key, "backfill" if since else trigger)
+                else:
+                    runs.adopt_run(conn, run_id, outlet.key)
+                    this_run = run_id
+            result.tallies[outlet.key] = Tally(this_run)
         if mine:
             _crawl(settings, mine, result, pool, since, until, refresh, max_articles, progress)
-            if after is not None:
+            if after is not None and not result.stopped:
                 with pool.connection() as conn:
                     after(conn)
+    except (KeyboardInterrupt, SystemExit):
+        result.stopped = True  # SIGTERM before Scrapy's own handler (cli._terminate)
+        raise
+    except Exception as exc:
+        # A run that could not do its work is failed, with the reason (never 'ok', 0 pages).
+        for tally in result.tallies.values():
+            tally.error = tally.error or f"{type(exc).__name__}: {exc}"
+        raise
     finally:
-        with pool.connection() as conn:
-            for key, tally in result.tallies.items():
-                status = "abandoned" if result.stopped else tally.status
-                error = tally.error or ("stopped before the end" if result.stopped else None)
-                runs.finish_run(conn, tally.run_id, status, tally.counts(), tally.reasons, error)  # type: ignore[arg-type]
-                log.info(
-                    "crawl finished: %s",
-                    tally.line(),
-                    extra={"fields": {"outlet": key, "run": tally.run_id, "status": status}},
-                )
+        _finish(pool, result)
         lock_conn.close()  # releases the outlet locks
         pool.close()
     return result
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, telling the store at once when a stop is asked for: its retries would
+    otherwise wait for a database that is down before the reactor could stop."""
+
+    store: CrawlStore | None = None
+
+    def _signal_shutdown(self, signum: int, _: Any) -> None:
+        if self.store is not None:
+            self.store.stopping.set()
+        super()._signal_shutdown(signum, _)
+
+
+def _finish(pool: ConnectionPool, result: CrawlResult) -> None:
+    """Record every run's end: abandoned when stopped, else by its counts and error."""
+    try:
+        _record_ends(pool, result)
+    except psycopg.OperationalError as exc:
+        # Left 'running': the next crawl of the outlet (or the daemon) marks them abandoned.
+        log.error("could not record the end of the runs: database unavailable: %s", exc)
+
+
+def _record_ends(pool: ConnectionPool, result: CrawlResult) -> None:
+    with pool.connection() as conn:
+        for key, tally in result.tallies.items():
+            status = "abandoned" if result.stopped and not tally.error else tally.status
+            error = tally.error or ("stopped before the end" if result.stopped else None)
+            runs.finish_run(conn, tally.run_id, status, tally.counts(), tally.reasons, error)  # type: ignore[arg-type]
+            log.info(
+                "crawl finished: %s",
+                tally.line(),
+                extra={"fields": {"outlet": key, "run": tally.run_id, "status": status}},
+            )
 
 
 def _crawl(
@@ -142,10 +156,11 @@ def _crawl(
     max_articles: int,
     progress: bool,
 ) -> None:
+    watch = Watch(result.tallies, progress)
     extractors = ExtractPool(settings.extract_workers)
-    watch = _Watch(result.tallies, progress)
     try:
-        process = CrawlerProcess(scrapy_settings(settings))
+        process = _Process(scrapy_settings(settings))
+        store = watch.store = process.store = CrawlStore(pool)  # type: ignore[arg-type]
         logs.quiet_libraries(settings.log_level)  # Scrapy resets its loggers' levels
         crawler = process.create_crawler(OutletSpider)
         crawler.signals.connect(watch.engine_started, signal=signals.engine_started)
@@ -154,7 +169,7 @@ def _crawl(
             crawler,
             outlets=outlets,
             tallies=result.tallies,
-            store=CrawlStore(pool),  # type: ignore[arg-type]
+            store=store,
             pool=extractors,
             since=since,
             until=until,
@@ -164,4 +179,6 @@ def _crawl(
         process.start()
     finally:
         extractors.close()
-    result.stopped = watch.reason == "shutdown"
+    # "finished" (or a closespider limit) is a crawl that ran; "shutdown" was a signal, and no
+    # reason at all is a signal before the spider even opened: both are stopped, not "ok".
+    result.stopped = watch.reason in ("shutdown", "")

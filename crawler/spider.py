@@ -16,14 +16,15 @@ from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet
+from kliping.config.urls import clean, declared_canonical
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
 from kliping.crawler.extract import ExtractRules, single_page_url, stitch
 from kliping.crawler.failures import PageFailure, describe_failure, page_problem
 from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
-from kliping.crawler.urls import canonical, declared_canonical
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,13 @@ class OutletSpider(scrapy.Spider):
             else:
                 day, last = self.since, self.until or date.today()
                 while day <= last:
-                    url = outlet.archive.format(date=day, page=1)
+                    try:
+                        url = outlet.archive.format(date=day, page=1)
+                    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+                        # A run that cannot do its work is failed with the reason, not "ok".
+                        self.tallies[outlet.key].error = f"bad archive template: {exc!r}"
+                        log.error("%s: bad archive template: %r", outlet.key, exc)
+                        return
                     yield listing(url, "archive", day=day, page=1)
                     day += timedelta(days=1)
                 return
@@ -136,20 +143,25 @@ class OutletSpider(scrapy.Spider):
 
     async def _article_requests(self, outlet: Outlet, entries: Iterable[Entry]) -> list[Request]:
         """Requests for this outlet's articles among ``entries`` not stored yet."""
-        wanted: dict[str, str] = {}
+        wanted: dict[str, str] = {}  # identity -> clean URL to fetch
         for entry in entries:
-            url = canonical(entry.url)
-            if outlet.owns(url) and outlet.is_article(url) and url not in self.seen:
-                wanted.setdefault(url, entry.url)
+            url = clean(entry.url)
+            if not (outlet.owns(url) and outlet.is_article(url)):
+                continue
+            key = article_identity(outlet, url) or url
+            if key not in self.seen:
+                wanted.setdefault(key, url)
         self.seen.update(wanted)
         tally = self.tallies[outlet.key]
         if wanted and not self.refresh:
-            known = await asyncio.to_thread(self.store.known_urls, list(wanted))
-            tally.articles_skipped += len(known)
-            wanted = {u: raw for u, raw in wanted.items() if u not in known}
+            # Identities, and the clean URLs that rows stored before identities were kept under.
+            known = await asyncio.to_thread(self.store.known_urls, [*wanted, *wanted.values()])
+            fresh = {k: u for k, u in wanted.items() if k not in known and u not in known}
+            tally.articles_skipped += len(wanted) - len(fresh)
+            wanted = fresh
         requests = []
         rules = self.rules[outlet.key]
-        for url in wanted:
+        for url in wanted.values():
             if self.max_articles and self.queued[outlet.key] >= self.max_articles:
                 break
             self.queued[outlet.key] += 1
@@ -191,7 +203,7 @@ class OutletSpider(scrapy.Spider):
         if not parts:
             declared: str | None = declared_canonical(response.body)
             try:
-                declared = declared and canonical(response.urljoin(declared))
+                declared = declared and clean(response.urljoin(declared))
             except ValueError:  # a malformed canonical href ("https://[x") is ignored
                 declared = None
             ours = declared and source.owns(declared) and source.is_article(declared)
@@ -210,8 +222,11 @@ class OutletSpider(scrapy.Spider):
             )
             return
         article = stitch([p.extracted for p in parts if p.extracted is not None])
-        aliases = {canonical(response.url), canonical(_requested(response))} - {url}
-        yield ArticleItem(outlet, url, tuple(sorted(aliases)), article)
+        forms = {url, clean(response.url), clean(_requested(response))}
+        # The identity goes in too: a variant found later (edited slug, AMP, mobile) is known.
+        names = forms | {article_identity(source, u) for u in forms}
+        aliases = tuple(sorted(n for n in names if n and n != url))
+        yield ArticleItem(outlet, url, aliases, article)
 
     # -- failures --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,29 +22,38 @@ log = logging.getLogger(__name__)
 # dropping the articles extracted meanwhile.
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
+FAILURE_PAUSE = 30.0  # seconds without listing failures after the database could not take one
+
 T = TypeVar("T")
 
 
-def _retrying(action: Callable[[], T]) -> T:
+def _retrying(action: Callable[[], T], stopping: threading.Event) -> T:
     for delay in RETRY_DELAYS:
         try:
             return action()
         except psycopg.OperationalError as exc:
+            if stopping.is_set():
+                raise  # a stop was asked for: no waiting for the database to come back
             log.warning("database unavailable, retrying in %.1fs: %s", delay, str(exc).strip())
-            time.sleep(delay)
+            if stopping.wait(delay):
+                raise
     return action()
 
 
 class CrawlStore:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
+        # Set on SIGTERM/SIGINT (crawler/run.py): retries stop waiting for a database that is
+        # down, so a stop is obeyed within one pool timeout, not after Postgres returns.
+        self.stopping = threading.Event()
+        self.down_until = 0.0
 
     def known_urls(self, urls: list[str]) -> set[str]:
         def query() -> set[str]:
             with self.pool.connection() as conn:
                 return known_urls(conn, urls)
 
-        return _retrying(query)
+        return _retrying(query, self.stopping)
 
     def save(
         self, outlet: str, url: str, aliases: list[str], article: Extracted, run_id: int
@@ -65,11 +75,17 @@ class CrawlStore:
                 return upsert_article(conn, record, run_id)
 
         # Idempotent (an upsert by URL), so a retry after an unknown outcome cannot double it.
-        return _retrying(write)
+        return _retrying(write, self.stopping)
 
     def record_failure(self, run_id: int, url: str, reason: str) -> None:
+        # Called on the reactor's thread: with the database down, each try would block the
+        # crawl (and its signal handling) for a pool timeout, so failures are counted in the
+        # run's tally but not listed for FAILURE_PAUSE seconds after one could not be written.
+        if self.stopping.is_set() or time.monotonic() < self.down_until:
+            return
         try:
             with self.pool.connection() as conn:
                 runs.record_failure(conn, run_id, url, reason)
         except psycopg.OperationalError:
+            self.down_until = time.monotonic() + FAILURE_PAUSE
             log.warning("could not record the failure of %s (database unavailable)", url)

@@ -39,7 +39,8 @@ class SampleSite:
         for article in self.articles:
             self.outlets[article.outlet].append(article)
         self.hits: Counter[str] = Counter()
-        self.base = ""
+        self.base = ""  # what the pages name
+        self.address = ""  # where it is served (the same, unless served behind a base)
         self._cache: dict[tuple[str, int], bytes] = {}
         self._lock = threading.Lock()
 
@@ -249,12 +250,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: SampleSite, port: int = 0) -> Iterator[SampleSite]:
-    """Serve ``site`` on 127.0.0.1 (a free port unless given) until the block ends."""
+def serve(site: SampleSite, port: int = 0, base: str | None = None) -> Iterator[SampleSite]:
+    """Serve ``site`` on 127.0.0.1 (a free port unless given) until the block ends.
+
+    ``base``: the address the pages name (their links, canonical URLs), when it is not the
+    one served: the demo keeps its articles' URLs on ``DEMO_BASE`` whatever port it got, and
+    reaches this server as an HTTP proxy (requests for absolute URLs are answered as usual).
+    """
     handler = type("Handler", (_Handler,), {"site": site})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.address = f"http://127.0.0.1:{server.server_address[1]}"
+    site.base = base or site.address
     thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
     thread.start()
     try:

@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_BUSY
+from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
 from kliping.storage import locks, migrate, requests, runs
@@ -35,6 +35,7 @@ from kliping.storage import locks, migrate, requests, runs
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
+WAKE_SECONDS = 0.5  # how soon the main loop notices a stop signal
 STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
 MAX_BACKOFF_SECONDS = 60.0
 # A crawl that failed (its database was down, it crashed) runs again after this, doubling with
@@ -55,8 +56,13 @@ class Daemon:
         *,
         every: float | None = None,
         crawl_timeout: float = 1800.0,
+        scheduled_as: str = "schedule",
+        max_parallel: int | None = None,
     ) -> None:
         self.outlets = {o.key: o for o in outlets}
+        self.scheduled_as = scheduled_as  # the trigger of scheduled runs ('demo' for the demo)
+        # At most this many crawl children at once (None: one per outlet, as scheduled).
+        self.slots = threading.BoundedSemaphore(max_parallel) if max_parallel else None
         self.conninfo = conninfo
         self.every = every  # seconds; overrides every outlet's interval (tests, benchmarks)
         self.crawl_timeout = crawl_timeout
@@ -77,7 +83,9 @@ class Daemon:
     # -- life cycle ------------------------------------------------------------------------
 
     def run(self) -> int:
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        # SIGHUP (a closed terminal, `kill -HUP`) stops cleanly like SIGTERM: the registry is
+        # read once at start, so a changed registry takes a restart (systemctl restart kliping).
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         control = self._connect_until_up()
         migrate.upgrade(control)
@@ -145,7 +153,7 @@ class Daemon:
             self.scheduler.add_job(
                 self.crawl,
                 IntervalTrigger(seconds=seconds, jitter=int(jitter) or None, timezone=UTC),
-                args=[key, "schedule", []],
+                args=[key, self.scheduled_as, []],
                 id=key,
                 name=f"crawl {key}",
                 next_run_time=first,
@@ -164,8 +172,7 @@ class Daemon:
                     listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(requests.CHANNEL)))
                 self._claim(control)
                 requests.beat(control, self.started_at, self._next_runs())
-                for _ in listener.notifies(timeout=HEARTBEAT_SECONDS, stop_after=1):
-                    pass
+                self._wait_for_notify(listener)
                 delay = 1.0
             except psycopg.OperationalError as exc:
                 log.warning(
@@ -178,6 +185,14 @@ class Daemon:
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
         if listener is not None:
             listener.close()
+
+    def _wait_for_notify(self, listener: psycopg.Connection) -> None:
+        """Until a NOTIFY or the next heartbeat; in short slices, so a stop signal is seen
+        within WAKE_SECONDS (a crawl starting meanwhile would otherwise run to its end)."""
+        deadline = time.monotonic() + HEARTBEAT_SECONDS
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            for _ in listener.notifies(timeout=WAKE_SECONDS, stop_after=1):
+                return
 
     def _reconnect_control(self) -> psycopg.Connection:
         control = self._connect_until_up()
@@ -203,8 +218,9 @@ class Daemon:
             if job.id in self.outlets:
                 out[job.id] = job.next_run_time.isoformat() if job.next_run_time else None
         with self.mutex:
-            for key in self.running:
-                out[f"{key}:running"] = "now"
+            for key, child in self.running.items():
+                if child is not None:  # not one waiting for a free place
+                    out[f"{key}:running"] = "now"
         return out
 
     def _job_error(self, event: JobExecutionEvent) -> None:
@@ -219,34 +235,71 @@ class Daemon:
             else:
                 self.running[outlet] = None
                 taken = True
+        slot = False
         try:
+            slot = taken and self._wait_for_slot()
             with self._connect() as conn:
-                if not taken:
-                    requests.release(conn, request_ids)  # runs again after the current crawl
+                if not slot:
+                    # Busy (it runs again after the current crawl), or stopped while waiting.
+                    requests.release(conn, request_ids)
                     return
                 # Requests waiting for this outlet are served by this very run.
                 request_ids = request_ids + requests.claim(conn, [outlet], set()).get(outlet, [])
-            code = self._run_child(outlet, trigger)
-            if code not in (0, EXIT_BUSY, None):
-                self._retry_later(outlet, f"crawl exited with {code}")
+                # The child records into this row: its run is known by id, never by "latest".
+                run_id = runs.start_run(conn, outlet, trigger)  # type: ignore[arg-type]
+            code = self._run_child(outlet, trigger, run_id)
             with self._connect() as conn:
-                run_id = self._last_run(conn, outlet)
-                if code == EXIT_BUSY:
-                    log.info("busy elsewhere: skipped", extra={"fields": {"outlet": outlet}})
-                    requests.release(conn, request_ids)
-                    return
-                requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)
-                with self.cluster_mutex:
-                    self.stories.cluster_pending(conn)
-            if code == 0:
-                self.failures.pop(outlet, None)
+                self._after_child(conn, outlet, run_id, code, request_ids)
         except psycopg.OperationalError as exc:
             log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
             self._retry_later(outlet, "database unavailable")
         finally:
+            if slot and self.slots is not None:
+                self.slots.release()
             if taken:
                 with self.mutex:
                     self.running.pop(outlet, None)
+
+    def _wait_for_slot(self) -> bool:
+        """A place among the ``max_parallel`` crawls; False when the daemon stops first."""
+        if self.slots is None:
+            return True
+        while not self.slots.acquire(timeout=WAKE_SECONDS):
+            if self.stop.is_set():
+                return False
+        return True
+
+    def _after_child(
+        self,
+        conn: psycopg.Connection,
+        outlet: str,
+        run_id: int,
+        code: int | str | None,
+        request_ids: list[int],
+    ) -> None:
+        """Close the child's run if it could not, settle its requests, cluster what it stored."""
+        if code == EXIT_BUSY:
+            log.info("busy elsewhere: skipped", extra={"fields": {"outlet": outlet}})
+            runs.drop_unused_run(conn, run_id)
+            requests.release(conn, request_ids)
+            return
+        if code == "timeout":
+            runs.fail_run(conn, run_id, f"timed out after {self.crawl_timeout:.0f}s")
+        elif code in (None, EXIT_STOPPED) or (code != 0 and self.stop.is_set()):
+            # Stopped (by us, or a signal) before it finished: abandoned, and its manual
+            # requests go back to the queue for the next start, not 'failed'.
+            runs.close_run(conn, run_id, "abandoned", "stopped before the end")
+            requests.release(conn, request_ids)
+            request_ids = []
+        elif code != 0:
+            runs.close_run(conn, run_id, "failed", f"crawl process exited with {code}")
+        if code not in (0, None, EXIT_STOPPED) and not self.stop.is_set():
+            self._retry_later(outlet, f"crawl exited with {code}")
+        requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)
+        with self.cluster_mutex:
+            self.stories.cluster_pending(conn)
+        if code == 0:
+            self.failures.pop(outlet, None)
 
     def _interval(self, outlet: str) -> float:
         """Seconds between two scheduled crawls of ``outlet``."""
@@ -264,14 +317,15 @@ class Daemon:
         self.scheduler.add_job(
             self.crawl,
             DateTrigger(datetime.now(UTC) + timedelta(seconds=delay), timezone=UTC),
-            args=[outlet, "schedule", []],
+            args=[outlet, self.scheduled_as, []],
             id=f"retry:{outlet}",
             replace_existing=True,
         )
 
-    def _run_child(self, outlet: str, trigger: str) -> int | None:
+    def _run_child(self, outlet: str, trigger: str, run_id: int) -> int | str | None:
+        """The child's exit code; None when stopping before it started; "timeout"."""
         command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger,
-                   "--no-cluster"]  # fmt: skip
+                   "--no-cluster", "--run-id", str(run_id)]  # fmt: skip
         env = dict(os.environ, DATABASE_URL=self.conninfo)
         started = time.monotonic()
         with self.mutex:
@@ -281,31 +335,19 @@ class Daemon:
             self.running[outlet] = child
         log.info(
             "crawl started",
-            extra={"fields": {"outlet": outlet, "trigger": trigger, "pid": child.pid}},
-        )
+            extra={"fields": {"outlet": outlet, "trigger": trigger, "pid": child.pid,
+                              "run": run_id}},
+        )  # fmt: skip
         try:
             code = child.wait(timeout=self.crawl_timeout)
         except subprocess.TimeoutExpired:
             log.error("crawl exceeded %.0fs: stopping it", self.crawl_timeout,
-                      extra={"fields": {"outlet": outlet}})  # fmt: skip
+                      extra={"fields": {"outlet": outlet, "run": run_id}})  # fmt: skip
             self._terminate(child)
-            with self._connect() as conn:
-                # The child held the outlet lock; it is dead now, so its run is ours to close.
-                for _ in runs.abandon_stale_runs(conn, [outlet]):
-                    pass
-                conn.execute(
-                    "UPDATE crawl_runs SET status = 'failed', error = %s WHERE id = %s",
-                    (f"timed out after {self.crawl_timeout:.0f}s", self._last_run(conn, outlet)),
-                )
-            return None
-        log.info("crawl ended", extra={"fields": {"outlet": outlet, "exit": code,
+            return "timeout"
+        log.info("crawl ended", extra={"fields": {"outlet": outlet, "exit": code, "run": run_id,
                  "seconds": round(time.monotonic() - started, 1)}})  # fmt: skip
         return code
-
-    @staticmethod
-    def _last_run(conn: psycopg.Connection, outlet: str) -> int | None:
-        row = conn.execute("SELECT max(id) FROM crawl_runs WHERE outlet = %s", (outlet,)).fetchone()
-        return row[0] if row else None
 
     @staticmethod
     def _terminate(child: subprocess.Popen[bytes]) -> None:

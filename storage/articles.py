@@ -26,7 +26,7 @@ class ArticleRecord:
 
 
 # content_hash is md5 of the stored text, computed here by Postgres: what counts as "updated" is a
-# change of the stored text, never a change of dedup's cleaning rules (migration 0004).
+# change of the stored text, never a change of dedup's cleaning rules (migration 0006).
 _UPSERT = """
 INSERT INTO articles (url, outlet, title, text, published, authors, language, pages,
                       content_hash, run_id)

@@ -34,8 +34,22 @@ def describe(settings: Settings) -> str:
     return EmbeddedPostgres(settings.home).describe()
 
 
+# A server that accepts TCP and never answers must not hang a command: connecting gives up
+# after this long (unless the URL sets its own connect_timeout) ...
+CONNECT_TIMEOUT = 10
+# ... and a pooled connection is waited for this long before the caller hears the database
+# is unavailable (a Postgres restart takes ~2 s; the crawl's own retries ride out longer).
+POOL_TIMEOUT = 10.0
+
+
+def _timeouts(conninfo: str) -> dict[str, object]:
+    if "connect_timeout" in psycopg.conninfo.conninfo_to_dict(conninfo):
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT}
+
+
 def connect(conninfo: str, *, upgrade: bool = True) -> psycopg.Connection:
-    conn = psycopg.connect(conninfo, autocommit=True)
+    conn = psycopg.connect(conninfo, autocommit=True, **_timeouts(conninfo))  # type: ignore[arg-type]
     if upgrade:
         try:
             migrate.upgrade(conn)
@@ -50,7 +64,13 @@ def open_pool(conninfo: str, *, max_size: int = 4, upgrade: bool = True) -> Conn
         connect(conninfo).close()
     # check: a connection broken by a Postgres restart is replaced, not handed out.
     pool = ConnectionPool(
-        conninfo, min_size=1, max_size=max_size, open=False, check=ConnectionPool.check_connection
+        conninfo,
+        min_size=1,
+        max_size=max_size,
+        open=False,
+        check=ConnectionPool.check_connection,
+        kwargs=_timeouts(conninfo),
+        timeout=POOL_TIMEOUT,
     )
     pool.open(wait=True, timeout=30)
     return pool

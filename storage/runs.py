@@ -82,6 +82,16 @@ def finish_run(
     )
 
 
+def save_progress(conn: psycopg.Connection, run_id: int, counts: Mapping[str, int]) -> None:
+    """A running run's counts so far (``kliping status`` shows them); its end overwrites them."""
+    conn.execute(
+        "UPDATE crawl_runs SET pages_fetched = %(pages_fetched)s, articles_new = %(articles_new)s,"
+        " articles_updated = %(articles_updated)s, articles_skipped = %(articles_skipped)s,"
+        " failures = %(failures)s WHERE id = %(id)s AND status = 'running'",
+        {"id": run_id, **{name: int(counts.get(name, 0)) for name in COUNTERS}},
+    )
+
+
 def record_failure(conn: psycopg.Connection, run_id: int, url: str, reason: str) -> None:
     conn.execute(
         "INSERT INTO crawl_failures (run_id, url, reason) VALUES (%s, %s, %s)",
@@ -89,17 +99,55 @@ def record_failure(conn: psycopg.Connection, run_id: int, url: str, reason: str)
     )
 
 
-def abandon_stale_runs(conn: psycopg.Connection, outlets: list[str] | None = None) -> list[str]:
-    """Mark runs left 'running' by a process that died as failed; return their outlets.
+def adopt_run(conn: psycopg.Connection, run_id: int, outlet: str) -> None:
+    """Take over a run row the daemon created for this process (its crawl child)."""
+    row = conn.execute(
+        "UPDATE crawl_runs SET pid = %s, host = %s WHERE id = %s AND outlet = %s"
+        " AND status = 'running' RETURNING id",
+        (os.getpid(), socket.gethostname(), run_id, outlet),
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"run {run_id} is not a running run of {outlet}")
 
-    Called by whoever holds the outlet's crawl lock, so a run still 'running' is dead.
+
+def close_run(conn: psycopg.Connection, run_id: int, status: Status, error: str) -> bool:
+    """End run ``run_id`` if it is still 'running' (its process died before recording it)."""
+    row = conn.execute(
+        "UPDATE crawl_runs SET status = %s, finished_at = now(), error = coalesce(error, %s)"
+        " WHERE id = %s AND status = 'running' RETURNING id",
+        (status, error, run_id),
+    ).fetchone()
+    return row is not None
+
+
+def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:
+    """Mark run ``run_id`` (and only it) failed, whatever its process recorded."""
+    conn.execute(
+        "UPDATE crawl_runs SET status = 'failed', finished_at = coalesce(finished_at, now()),"
+        " error = %s WHERE id = %s",
+        (error, run_id),
+    )
+
+
+def drop_unused_run(conn: psycopg.Connection, run_id: int) -> None:
+    """Delete a run row its crawl never used (the outlet was busy elsewhere)."""
+    conn.execute("DELETE FROM crawl_runs WHERE id = %s AND pages_fetched = 0", (run_id,))
+
+
+def abandon_stale_runs(
+    conn: psycopg.Connection, outlets: list[str] | None = None, keep: int | None = None
+) -> list[str]:
+    """Mark runs left 'running' by a process that died as abandoned; return their outlets.
+
+    Called by whoever holds the outlet's crawl lock, so a run still 'running' is dead, except
+    ``keep``: the run the daemon created for the caller itself.
     """
     rows = conn.execute(
         "UPDATE crawl_runs SET status = 'abandoned', finished_at = now(),"
         " error = coalesce(error, 'process ended before the run finished')"
         " WHERE status = 'running' AND (%(o)s::text[] IS NULL OR outlet = ANY(%(o)s::text[]))"
-        " RETURNING outlet",
-        {"o": outlets},
+        " AND id IS DISTINCT FROM %(keep)s RETURNING outlet",
+        {"o": outlets, "keep": keep},
     ).fetchall()
     return sorted({r[0] for r in rows})
 

@@ -5,10 +5,11 @@ They read the views of migration 0002, the same interface offered to other tools
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import class_row
 
 
@@ -33,6 +34,8 @@ class MemberRow:
     published: datetime | None
     fetched_at: datetime
     duplicate_of: int | None
+    authors: list[str] = field(default_factory=list)
+    text: str | None = None  # only when asked for (export): the bulk of an article's size
 
 
 def list_stories(
@@ -70,15 +73,17 @@ def list_stories(
         return cur.fetchall()
 
 
-def story_members(conn: psycopg.Connection, story_ids: list[int]) -> list[MemberRow]:
-    """Members of the stories, in time order."""
+def story_members(
+    conn: psycopg.Connection, story_ids: list[int], *, text: bool = False
+) -> list[MemberRow]:
+    """Members of the stories, in time order; with their text when ``text``."""
+    names = [f.name for f in fields(MemberRow) if text or f.name != "text"]
+    query = sql.SQL(
+        "SELECT {} FROM story_articles WHERE story_id = ANY(%s::bigint[])"
+        " ORDER BY story_id, coalesce(published, fetched_at), article_id"
+    ).format(sql.SQL(", ").join(map(sql.Identifier, names)))
     with conn.cursor(row_factory=class_row(MemberRow)) as cur:
-        cur.execute(
-            "SELECT story_id, article_id, outlet, title, url, published, fetched_at, duplicate_of"
-            " FROM story_articles WHERE story_id = ANY(%s::bigint[])"
-            " ORDER BY story_id, coalesce(published, fetched_at), article_id",
-            (story_ids,),
-        )
+        cur.execute(query, (story_ids,))
         return cur.fetchall()
 
 
@@ -86,3 +91,19 @@ def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
         cur.execute("SELECT * FROM story_overview WHERE story_id = %s", (story_id,))
         return cur.fetchone()
+
+
+def merged_into(conn: psycopg.Connection, story_id: int) -> int | None:
+    """The story that now holds merged-away story ``story_id`` (following later merges)."""
+    seen = {story_id}
+    current = story_id
+    while True:
+        row = conn.execute(
+            "SELECT into_id FROM story_merges WHERE story_id = %s", (current,)
+        ).fetchone()
+        if row is None:
+            return None if current == story_id else current
+        current = int(row[0])
+        if current in seen:  # a cycle cannot be written, but never loop on one
+            return None
+        seen.add(current)

@@ -306,7 +306,7 @@ def test_export_csv(crawled: Crawled) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == [
         "story_id", "story_title", "article_id", "outlet", "title", "url", "published",
-        "duplicate_of",
+        "duplicate_of", "authors", "fetched_at", "text",
     ]  # fmt: skip
     exported = [(int(r["article_id"]), int(r["story_id"])) for r in rows]
     assert len(exported) == len(set(exported))
@@ -318,6 +318,43 @@ def test_export_csv(crawled: Crawled) -> None:
     assert all(_when(r["published"]) for r in rows)
     copies = [r for r in rows if r["duplicate_of"]]
     assert copies and all(int(r["duplicate_of"]) in stored for r in copies)
+
+
+def test_export_carries_text_authors_and_fetch_time(crawled: Crawled) -> None:
+    stories = crawled.json_lines("export", "--since", "2025-01-01", "--format", "jsonl")
+    stored = {
+        r[0]: r[1:] for r in crawled.sql("SELECT id, text, authors, fetched_at FROM articles")
+    }
+    articles = [a for s in stories for a in s["articles"]]
+    assert articles and all(set(a) == ARTICLE_KEYS | {"text", "authors", "fetched_at"}
+                            for a in articles)  # fmt: skip
+    for a in articles:
+        text, authors, fetched_at = stored[a["id"]]
+        assert (a["text"], a["authors"]) == (text, authors)
+        assert _when(a["fetched_at"]) == fetched_at
+    assert any(a["authors"] for a in articles)  # the sample has bylines
+    slim = crawled.json_lines("export", "--since", "2025-01-01", "--no-text")
+    assert all("text" not in a and "authors" in a for s in slim for a in s["articles"])
+    out = crawled.run("export", "--since", "2025-01-01", "--format", "csv", "--no-text")
+    assert next(csv.reader(io.StringIO(out)))[-2:] == ["authors", "fetched_at"]
+
+
+def test_unknown_outlet_is_an_error_and_keys_ignore_case(crawled: Crawled) -> None:
+    done = crawled.kliping.run("stories", "--outlet", "nosuch")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "unknown outlet 'nosuch'" in done.stderr and "tempo" in done.stderr
+    upper = crawled.json_lines("stories", "--json", "--outlet", "Tempo", *ALL)
+    assert upper and upper == crawled.json_lines("stories", "--json", "--outlet", "tempo", *ALL)
+
+
+def test_a_merged_away_story_says_into_which(crawled: Crawled) -> None:
+    (kept,) = crawled.sql("SELECT max(story_id) FROM story_overview")[0]
+    gone = kept + 1000  # a story id the clusterer joined into ``kept`` (as _apply_merges writes)
+    crawled.sql("INSERT INTO story_merges (story_id, into_id) VALUES (%s, %s) RETURNING 1",
+                (gone, kept))  # fmt: skip
+    done = crawled.kliping.run("story", str(gone))
+    assert done.returncode == 1
+    assert f"story {gone} was merged into story {kept}" in done.stderr
 
 
 def test_export_since_leaves_out_older_stories(crawled: Crawled) -> None:
@@ -345,6 +382,17 @@ def test_views_agree_with_the_cli(crawled: Crawled) -> None:
         " GROUP BY 1, 2, 3"
     )
     assert all(n == members and k == outlets for _, n, k, members, outlets in per_story)
+
+
+def test_readme_example_query_finds_stories_in_the_sample_data(crawled: Crawled) -> None:
+    section = README.read_text("utf-8").split("## Reading stories", 1)[1].split("\n## ", 1)[0]
+    (query,) = [b for b in re.findall(r"```sql\n(.*?)```", section, re.S) if "FROM story" in b]
+    found = crawled.sql(query)
+    assert found, "the README's example query returns nothing on the sample (demo) data"
+    outlets: dict[int, set[str]] = {}
+    for story, _, outlet, *_ in found:
+        outlets.setdefault(story, set()).add(outlet)
+    assert all(len(names) >= 3 for names in outlets.values())
 
 
 def _reader_sql() -> str:
@@ -400,6 +448,12 @@ def test_readme_read_only_role_reads_only_the_views(crawled: Crawled, pg_server:
             assert done.returncode == 0, done.stderr[-2000:]
             assert done.stdout == crawled.run("stories", "--json", "--search", "gempa", *ALL)
             assert done.stdout.strip()
+            # Commands that need the tables say so in one line, with their own exit code.
+            for command in (("status",), ("db", "status"), ("db", "check")):
+                done = as_reader.run(*command)
+                assert done.returncode == 77, (command, done.stderr[-2000:])
+                assert "needs the database owner's role" in done.stderr
+                assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         finally:
             admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

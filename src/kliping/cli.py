@@ -9,11 +9,12 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_INTERNAL, EXIT_UNAVAILABLE
+from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -48,11 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    command(
+    demo = command(
         "demo",
         _lazy("kliping.commands.demo", "run"),
         "with no set-up: embedded Postgres, the bundled sample site on 127.0.0.1, crawl, "
         "cluster, print the stories",
+    )
+    demo.add_argument(
+        "--daemon",
+        action="store_true",
+        help="run the scheduler over the sample site in the foreground, to watch scheduled "
+        "crawls and `kliping trigger` work offline (Ctrl-C stops it)",
+    )
+    demo.add_argument(
+        "--every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="--daemon: crawl every sample outlet this often (default 60)",
+    )
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete what the demo stored (articles, stories, runs)",
+    )
+    demo.add_argument(
+        "--into-database-url",
+        action="store_true",
+        help="write into DATABASE_URL's database (by default the demo uses the embedded one)",
     )
 
     crawl = command(
@@ -74,9 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Used by the daemon, which runs each crawl as a child process and clusters itself.
     crawl.add_argument(
-        "--trigger", choices=["cli", "schedule", "manual"], default="cli", help=argparse.SUPPRESS
+        "--trigger",
+        choices=["cli", "schedule", "manual", "demo"],
+        default="cli",
+        help=argparse.SUPPRESS,
     )
     crawl.add_argument("--no-cluster", action="store_true", help=argparse.SUPPRESS)
+    crawl.add_argument("--run-id", type=int, help=argparse.SUPPRESS)  # the daemon's run row
 
     daemon = command(
         "daemon",
@@ -103,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     trigger.add_argument("outlets", nargs="+", metavar="OUTLET")
     status = command(
         "status",
-        _lazy("kliping.commands.daemon", "status"),
+        _lazy("kliping.commands.status", "status"),
         "daemon alive?, last/next crawl per outlet, queued triggers, last errors",
     )
     status.add_argument("--json", action="store_true", help="one JSON object")
@@ -133,10 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--since", type=argtypes.day, required=True, help="DATE (YYYY-MM-DD)")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument(
+        "--no-text",
+        action="store_true",
+        help="leave out the articles' text (most of the size): ids, titles, URLs, authors, times",
+    )
+
+    web = command(
+        "web", _lazy("kliping.commands.web", "run"), "read-only web pages and JSON API (stories)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
-        "action", nargs="?", choices=["list", "check"], default="list", help="check: validate"
+        "action",
+        nargs="?",
+        choices=["list", "check", "match"],
+        default="list",
+        help="check: validate; match: per URL, its outlet, article or not, and identity",
+    )
+    outlets.add_argument(
+        "urls", nargs="*", metavar="URL", help="match: URLs (none: one a line on stdin)"
     )
     outlets.add_argument("--live", action="store_true", help="check: probe the real sites")
     outlets.add_argument("--json", action="store_true")
@@ -208,6 +254,30 @@ def _report_internal_error(exc: BaseException) -> None:
     print(text.rstrip() + "\nkliping: internal error (a bug): please report it", file=sys.stderr)
 
 
+def _database_error(exc: Exception, psycopg: Any) -> int:
+    """One line for what went wrong with the database (secrets masked), an exit code per kind."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        print(f"kliping: this command needs the database owner's role (DATABASE_URL's user"
+              f" may only read the story views): {first}", file=sys.stderr)  # fmt: skip
+        return EXIT_NOPERM
+    if isinstance(exc, psycopg.OperationalError):
+        # libpq reports a refused login only in its message (no SQLSTATE before a session).
+        if "authentication failed" in str(exc) or "no password supplied" in str(exc):
+            print("kliping: database authentication failed: check the user and password in"
+                  " DATABASE_URL (or KLIPING_HOME/postgres.json)", file=sys.stderr)  # fmt: skip
+            return EXIT_NOPERM
+        message = " ".join(str(exc).split())
+        if isinstance(exc, psycopg.errors.DiskFull) or "No space left" in message:
+            message = f"disk full (ENOSPC): {message}"
+        for secret in _secrets():
+            message = message.replace(secret, "***")
+        print(f"kliping: database unavailable: {message}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    _report_internal_error(exc)
+    return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     bad = argtypes.non_utf8_argument(argv)
@@ -240,16 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # not imported by commands that need no database
-        if psycopg is None or not isinstance(exc, psycopg.OperationalError):
+        if psycopg is None or not isinstance(exc, psycopg.Error):
             _report_internal_error(exc)
             return EXIT_INTERNAL
-        message = " ".join(str(exc).split())
-        if isinstance(exc, psycopg.errors.DiskFull) or "No space left" in message:
-            message = f"disk full (ENOSPC): {message}"
-        for secret in _secrets():
-            message = message.replace(secret, "***")
-        print(f"kliping: database unavailable: {message}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        return _database_error(exc, psycopg)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,14 @@ from kliping.storage import db
 
 
 def summary(result: CrawlResult) -> str:
-    lines = [f"{'outlet':<14} {'new':>5} {'updated':>8} {'stored':>7} {'failed':>7} {'pages':>6}"]
+    # The same words as the progress line and the log: "new", "updated", "already stored".
+    lines = [
+        f"{'outlet':<14} {'new':>5} {'updated':>8} {'already stored':>15} {'failed':>7}"
+        f" {'pages':>6}"
+    ]
     for key, t in result.tallies.items():
         lines.append(
-            f"{key:<14} {t.articles_new:>5} {t.articles_updated:>8} {t.articles_skipped:>7}"
+            f"{key:<14} {t.articles_new:>5} {t.articles_updated:>8} {t.articles_skipped:>15}"
             f" {t.failures:>7} {t.pages_fetched:>6}"
             + (
                 f"   ({', '.join(f'{r} ×{n}' for r, n in t.reasons.most_common(3))})"
@@ -39,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if until and not since:
         raise CommandError("--until needs --since")
+    if args.max_articles < 0:
+        raise CommandError("--max-articles must be 0 (no limit) or more")
+    if args.run_id is not None and len(outlets) != 1:
+        raise CommandError("--run-id names the run of exactly one outlet")
     conninfo = db.database_url(settings)
     from kliping.dedup.store import cluster_pending
 
@@ -52,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
         until=until,
         refresh=args.refresh,
         max_articles=args.max_articles,
-        progress=sys.stderr.isatty() or args.trigger == "cli",
+        # A line every 2 s is for a person at a terminal; a log gets the summary at the end.
+        progress=sys.stderr.isatty(),
         after=None if args.no_cluster else cluster_pending,
+        run_id=args.run_id,
     )
     print(summary(result))
     if result.stopped:

@@ -1,10 +1,13 @@
-"""``kliping outlets [list|check] [--live] [--json]``."""
+"""``kliping outlets [list|check|match] [--live] [--json] [URL ...]``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Iterable
 
+from kliping.config.identity import match
 from kliping.config.outlets import Registry, load_registry
 
 
@@ -12,8 +15,24 @@ def load(args: argparse.Namespace) -> Registry:
     return load_registry(args.settings.outlets_file)
 
 
+def match_urls(registry: Registry, urls: Iterable[str]) -> None:
+    """One JSON line per URL: {"url", "outlet", "article", "canonical"} (design.md contract)."""
+    for raw in urls:
+        url = raw.strip()
+        if url:
+            print(json.dumps(match(url, registry).as_dict(), ensure_ascii=False), flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     registry = load(args)
+    if args.action == "match":
+        match_urls(registry, args.urls or sys.stdin)
+        return 0
+    if args.urls:
+        print(
+            f"kliping outlets {args.action}: takes no URL (did you mean 'match'?)", file=sys.stderr
+        )
+        return 2
     if args.action == "check":
         if args.live:
             from kliping.crawler.probe import check_live
@@ -42,4 +61,6 @@ def run(args: argparse.Namespace) -> int:
         every = f"{o.interval_minutes}m"
         domains = ", ".join(o.domains)
         print(f"{o.key:<14} {o.name:<18} {every:>6}  {sources:<8} {backfill:<9} {domains}")
+    print("sources: f = RSS/Atom feeds, s = news sitemaps, p = section pages;"
+          " backfill: a dated archive for `kliping crawl --since`")  # fmt: skip
     return 0

@@ -17,7 +17,14 @@ from kliping.cli import CommandError
 from kliping.commands.dates import WIB, day_start
 from kliping.config.settings import Settings
 from kliping.storage import db
-from kliping.storage.stories import MemberRow, StoryRow, get_story, list_stories, story_members
+from kliping.storage.stories import (
+    MemberRow,
+    StoryRow,
+    get_story,
+    list_stories,
+    merged_into,
+    story_members,
+)
 
 
 @contextmanager
@@ -29,6 +36,8 @@ def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
         conn = db.connect(url)
     except psycopg.errors.InsufficientPrivilege:
         conn = db.connect(url, upgrade=False)
+    # A read that takes longer is a mistake (a pathological --search), not worth a hang.
+    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{READ_TIMEOUT_SECONDS}s",))
     try:
         with conn:
             yield conn
@@ -37,6 +46,23 @@ def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
             f"{exc}: a read-only role reads only the views story_overview and story_articles"
             " (--search needs the articles table)"
         ) from None
+
+
+READ_TIMEOUT_SECONDS = 60
+
+
+def _outlet(conn: psycopg.Connection, args: argparse.Namespace) -> str | None:
+    """``--outlet``, case-insensitive, checked against the registry and the stored stories."""
+    if args.outlet is None:
+        return None
+    from kliping.commands.outlets import load
+
+    wanted = args.outlet.strip().lower()
+    known = set(load(args))
+    known |= {r[0] for r in conn.execute("SELECT DISTINCT outlet FROM story_articles")}
+    if wanted not in known:
+        raise CommandError(f"unknown outlet {args.outlet!r} (known: {', '.join(sorted(known))})")
+    return wanted
 
 
 def _wib(when: datetime | None) -> str:
@@ -48,7 +74,25 @@ def _iso(when: datetime | None) -> str | None:
     return when.astimezone(WIB).isoformat() if when else None
 
 
-def story_json(story: StoryRow, members: list[MemberRow] | None = None) -> dict[str, Any]:
+def member_json(m: MemberRow, full: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": m.article_id,
+        "outlet": m.outlet,
+        "title": m.title,
+        "url": m.url,
+        "published": _iso(m.published),
+        "duplicate_of": m.duplicate_of,
+    }
+    if full:  # export: what an analyst needs without a second query
+        out.update(authors=m.authors, fetched_at=_iso(m.fetched_at))
+        if m.text is not None:
+            out["text"] = m.text
+    return out
+
+
+def story_json(
+    story: StoryRow, members: list[MemberRow] | None = None, full: bool = False
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": story.story_id,
         "title": story.title,
@@ -58,17 +102,7 @@ def story_json(story: StoryRow, members: list[MemberRow] | None = None) -> dict[
         "last_seen": _iso(story.last_seen),
     }
     if members is not None:
-        out["articles"] = [
-            {
-                "id": m.article_id,
-                "outlet": m.outlet,
-                "title": m.title,
-                "url": m.url,
-                "published": _iso(m.published),
-                "duplicate_of": m.duplicate_of,
-            }
-            for m in members
-        ]
+        out["articles"] = [member_json(m, full) for m in members]
     return out
 
 
@@ -107,7 +141,7 @@ def stories(args: argparse.Namespace) -> int:
         found = list_stories(
             conn,
             since=day_start(args.since, "--since"),
-            outlet=args.outlet,
+            outlet=_outlet(conn, args),
             min_size=args.min_size,
             search=args.search,
             limit=args.limit + 1 if args.limit > 0 else None,  # one more: to know there are more
@@ -129,6 +163,14 @@ def story(args: argparse.Namespace) -> int:
     with _reading(args.settings) as conn:
         found = get_story(conn, args.id)
         if found is None:
+            try:
+                into = merged_into(conn, args.id)
+            except psycopg.errors.InsufficientPrivilege:
+                into = None  # the read-only role reads only the views
+            if into is not None:
+                raise CommandError(
+                    f"story {args.id} was merged into story {into}: `kliping story {into}`"
+                )
             raise CommandError(f"no story {args.id}")
         members = story_members(conn, [args.id])
     if args.json:
@@ -155,32 +197,23 @@ def story(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     with _reading(args.settings) as conn:
         found = list_stories(conn, since=day_start(args.since, "--since"), limit=None)
-        members = story_members(conn, [s.story_id for s in found])
+        members = story_members(conn, [s.story_id for s in found], text=not args.no_text)
     by_story: dict[int, list[MemberRow]] = {}
     for m in members:
         by_story.setdefault(m.story_id, []).append(m)
     if args.format == "jsonl":
         for s in found:
-            print(json.dumps(story_json(s, by_story.get(s.story_id, [])), ensure_ascii=False))
+            row = story_json(s, by_story.get(s.story_id, []), full=True)
+            print(json.dumps(row, ensure_ascii=False))
         return 0
     writer = csv.writer(sys.stdout)
-    writer.writerow(
-        [
-            "story_id",
-            "story_title",
-            "article_id",
-            "outlet",
-            "title",
-            "url",
-            "published",
-            "duplicate_of",
-        ]
-    )
+    header = ["story_id", "story_title", "article_id", "outlet", "title", "url", "published",
+              "duplicate_of", "authors", "fetched_at"]  # fmt: skip
+    writer.writerow(header + ([] if args.no_text else ["text"]))
     for s in found:
         for m in by_story.get(s.story_id, []):
-            writer.writerow(
-                [s.story_id, s.title, m.article_id, m.outlet, m.title, m.url,
-                 _iso(m.published) or "",
-                 m.duplicate_of or ""]
-            )  # fmt: skip
+            cells = [s.story_id, s.title, m.article_id, m.outlet, m.title, m.url,
+                     _iso(m.published) or "", m.duplicate_of or "", "; ".join(m.authors),
+                     _iso(m.fetched_at) or ""]  # fmt: skip
+            writer.writerow(cells + ([] if args.no_text else [m.text or ""]))
     return 0

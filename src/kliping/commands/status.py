@@ -1,0 +1,121 @@
+"""``kliping status [--json]``: is the daemon alive, and per outlet its last (or current) run,
+its failures' reasons and its next run; times in WIB, like the stories."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from kliping.commands.daemon import ALIVE_SECONDS
+from kliping.commands.dates import WIB
+from kliping.commands.outlets import load
+from kliping.storage import db, requests, runs
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.astimezone(WIB).isoformat() if when else None
+
+
+def _wib(when: str | datetime | None) -> str:
+    """ "06 Dec 16:47 WIB" for a time (or an ISO string, as the heartbeat stores them)."""
+    if not when or when == "now":
+        return "-" if not when else "now"
+    moment = datetime.fromisoformat(when) if isinstance(when, str) else when
+    return moment.astimezone(WIB).strftime("%d %b %H:%M WIB")
+
+
+def _reasons(reasons: dict[str, int], limit: int = 3) -> str:
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    more = len(reasons) - len(top)
+    return ", ".join(f"{r} ×{n}" for r, n in top) + (f", +{more} more" if more > 0 else "")
+
+
+def report(args: argparse.Namespace) -> dict[str, Any]:
+    registry = load(args)
+    with db.connect(db.database_url(args.settings)) as conn:
+        beat = requests.heartbeat(conn)
+        last = runs.last_runs(conn)
+        queued = requests.pending(conn)
+    alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
+    out: dict[str, Any] = {
+        "daemon": {
+            "alive": alive,
+            "pid": beat.pid if beat else None,
+            "host": beat.host if beat else None,
+            "started_at": _iso(beat.started_at) if beat else None,
+            "last_heartbeat_seconds_ago": round(beat.age_seconds, 1) if beat else None,
+        },
+        "outlets": {},
+        "queued": [{"outlet": o, "requested_at": _iso(t)} for o, t in queued],
+    }
+    for key in registry:
+        run = last.get(key)
+        entry: dict[str, Any] = {
+            "next_run": _iso(datetime.fromisoformat(n))
+            if beat and alive and (n := beat.next_runs.get(key)) and n != "now"
+            else None,
+            "running": bool(beat and alive and f"{key}:running" in beat.next_runs),
+        }
+        if run is not None:
+            duration = (
+                (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+            )
+            # A 'running' run is the current one: its counts are its progress so far.
+            entry["last_run"] = {
+                "id": run.id,
+                "trigger": run.trigger,
+                "status": run.status,
+                "started_at": _iso(run.started_at),
+                "seconds": round(duration, 1) if duration is not None else None,
+                "pages": run.pages_fetched,
+                "new": run.articles_new,
+                "updated": run.articles_updated,
+                "already_stored": run.articles_skipped,
+                "failures": run.failures,
+                "error": run.error,
+                "failure_reasons": run.failure_reasons,
+            }
+        out["outlets"][key] = entry
+    return out
+
+
+def status(args: argparse.Namespace) -> int:
+    found = report(args)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    d = found["daemon"]
+    if d["alive"]:
+        print(f"daemon: alive (pid {d['pid']} on {d['host']}, since {_wib(d['started_at'])})")
+    else:
+        print(
+            "daemon: not running"
+            + (f" (last heartbeat {d['last_heartbeat_seconds_ago']}s ago)" if d["pid"] else "")
+        )
+    print(f"{'outlet':<14} {'last run':<10} {'started':<17} {'pages':>5} {'new':>4} {'fail':>4}"
+          "  next run")  # fmt: skip
+    for key, entry in found["outlets"].items():
+        run = entry.get("last_run")
+        state = run["status"] if run else "never"
+        if entry["running"] and state != "running":
+            state = "starting"  # the daemon started it; its run row is not written yet
+        cells = (
+            (_wib(run["started_at"]), run["pages"], run["new"], run["failures"])
+            if run
+            else ("-", "", "", "")
+        )
+        print(f"{key:<14} {state:<10} {cells[0]:<17} {cells[1]:>5} {cells[2]:>4} {cells[3]:>4}"
+              f"  {_wib(entry['next_run'])}")  # fmt: skip
+        if run and run["status"] == "running":
+            print(f"{'':<14} so far: {run['pages']} pages, {run['new']} new,"
+                  f" {run['already_stored']} already stored, {run['failures']} failed")  # fmt: skip
+        if run and run["error"]:
+            print(f"{'':<14} error: {run['error']}")
+        if run and run["failure_reasons"]:
+            print(f"{'':<14} failures: {_reasons(run['failure_reasons'])}")
+    if found["queued"]:
+        print("queued triggers: " + ", ".join(q["outlet"] for q in found["queued"]))
+    print("times in WIB (UTC+7); `kliping status --json` for scripts")
+    return 0

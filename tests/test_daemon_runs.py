@@ -1,0 +1,157 @@
+"""The daemon's bookkeeping of its crawl children: a run is known by the id the daemon gave
+it, a stop while a child starts leaves it abandoned and its manual request queued, SIGHUP
+stops cleanly, and bad numbers are refused before anything runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fix_db import rows
+from tests.fix_site import Kliping, wait_for
+
+
+@pytest.fixture
+def daemons() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _wait_line(proc: subprocess.Popen[str], text: str, seen: list[str]) -> None:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"the daemon ended before printing {text!r}: {''.join(seen)[-2000:]}")
+
+
+@pytest.mark.slow
+def test_sigterm_while_a_child_starts_abandons_its_run_and_keeps_the_request(
+    kliping: Kliping, db_url: str, daemons: list
+) -> None:
+    assert kliping.run("trigger", "tempo").returncode == 0  # waits for the daemon
+    # Slow pages: should the child get past its start, it is still crawling when stopped.
+    slow = {"KLIPING_DOWNLOAD_DELAY": "0.5", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
+    daemon = kliping.daemon("tempo", "--every", "3600", **slow)
+    daemons.append(daemon)
+    seen: list[str] = []
+    _wait_line(daemon, "crawl started", seen)
+    daemon.send_signal(signal.SIGTERM)  # the child is still importing Scrapy
+    assert daemon.wait(60) == 0
+    finished = rows(db_url, "SELECT status, pages_fetched, error FROM crawl_runs")
+    assert finished, "the daemon created the child's run before starting it"
+    assert all(status != "running" for status, _, _ in finished)
+    assert not [r for r in finished if r[0] == "ok" and r[1] == 0], finished
+    assert "abandoned" in {r[0] for r in finished}, (finished, "".join(seen), daemon.stderr.read())
+    assert rows(db_url, "SELECT status FROM crawl_requests") == [("pending",)]
+
+
+@pytest.mark.slow
+def test_crawl_timeout_fails_its_own_run_never_an_older_one(
+    kliping: Kliping, db_url: str, daemons: list
+) -> None:
+    older = rows(
+        db_url,
+        "INSERT INTO crawl_runs (outlet, trigger, status, finished_at, pages_fetched)"
+        " VALUES ('kompas', 'schedule', 'ok', now(), 7) RETURNING id",
+    )[0][0]
+    slow = {"KLIPING_DOWNLOAD_DELAY": "0.5", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
+    daemon = kliping.daemon("kompas", "--every", "3600", "--crawl-timeout", "2", **slow)
+    daemons.append(daemon)
+    wait_for(
+        lambda: rows(db_url, "SELECT 1 FROM crawl_runs WHERE error LIKE 'timed out%%'"),
+        90,
+        "the timed-out run",
+    )
+    daemon.send_signal(signal.SIGTERM)
+    assert daemon.wait(60) == 0
+    assert rows(db_url, "SELECT status, error FROM crawl_runs WHERE id = %s", older) == [
+        ("ok", None)
+    ]
+    timed_out = rows(db_url, "SELECT id FROM crawl_runs WHERE error LIKE 'timed out%%'")
+    assert [r[0] for r in timed_out] != [older] and len(timed_out) == 1
+
+
+@pytest.mark.slow
+def test_sighup_stops_the_daemon_cleanly(kliping: Kliping, db_url: str, daemons: list) -> None:
+    daemon = kliping.daemon("tempo", "--every", "3600")
+    daemons.append(daemon)
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM daemon_heartbeat"), 60, "a heartbeat")
+    daemon.send_signal(signal.SIGHUP)
+    assert daemon.wait(60) == 0
+    assert rows(db_url, "SELECT 1 FROM daemon_heartbeat") == []
+    assert rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'running'") == []
+
+
+@pytest.mark.slow
+def test_trigger_of_an_outlet_the_daemon_does_not_schedule_is_an_error(
+    kliping: Kliping, db_url: str, daemons: list
+) -> None:
+    daemon = kliping.daemon("tempo", "--every", "3600")
+    daemons.append(daemon)
+    wait_for(lambda: rows(db_url, "SELECT 1 FROM daemon_heartbeat"), 60, "a heartbeat")
+    asked = kliping.run("trigger", "detik")
+    assert asked.returncode == 1
+    assert "does not schedule detik" in asked.stderr and "tempo" in asked.stderr
+    assert rows(db_url, "SELECT 1 FROM crawl_requests WHERE outlet = 'detik'") == []
+    assert kliping.run("trigger", "tempo").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("daemon", "--every", "-1"), "--every must be between"),
+        (("daemon", "--every", "nan"), "--every must be between"),
+        (("daemon", "--every", "1e30"), "--every must be between"),
+        (("daemon", "--crawl-timeout", "-1"), "--crawl-timeout must be between"),
+        (("crawl", "tempo", "--max-articles", "-1"), "--max-articles must be"),
+    ],
+)
+def test_bad_numbers_are_refused_before_anything_runs(
+    kliping: Kliping, db_url: str, args: tuple[str, ...], message: str
+) -> None:
+    done = kliping.run(*args, timeout=60)
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+    assert rows(db_url, "SELECT count(*) FROM crawl_runs") == [(0,)]
+
+
+def test_a_database_that_never_answers_does_not_hang_stories(kliping: Kliping) -> None:
+    """A port that accepts TCP and never says a word: the connect timeout ends the wait."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = listener.getsockname()[1]
+    env = dict(kliping.env, DATABASE_URL=f"postgresql://u:p@127.0.0.1:{port}/x")
+    try:
+        for command in (["stories"], ["status"]):
+            done = subprocess.run(
+                kliping.command(*command), env=env, capture_output=True, text=True, timeout=90
+            )
+            assert done.returncode == 69, done.stderr
+            assert "database unavailable" in done.stderr
+            assert "p@" not in done.stderr  # no password in the message
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
