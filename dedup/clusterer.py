@@ -172,11 +172,15 @@ class Clusterer:
             # article that fits no story into its story cost id_events 0.013 B-cubed on half A).
             evec = self._events.vector(terms.counts)
             resolve = self._stories.resolve
-            escored = [
-                (e, s)
-                for e, s in self._events.scored(evec, when)
-                if resolve(self._events[e].story) == story
-            ]
+            escored = (
+                []
+                if story == n  # a new story holds no event yet
+                else [
+                    (e, s)
+                    for e, s in self._events.scored(evec, when)
+                    if resolve(self._events[e].story) == story
+                ]
+            )
             ethreshold = p.short_event_threshold if short else p.event_threshold
             if escored and escored[0][1] >= ethreshold:
                 event, score = escored[0]

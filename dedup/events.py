@@ -37,18 +37,20 @@ class WindowIdf(Idf):
         self._size = size
         self._plus = plus
         self._recent: deque[tuple[str, ...]] = deque()
+        self._popped = 0
 
     def push(self, terms: tuple[str, ...]) -> None:
         self._recent.append(terms)
         self._df.update(terms)
         self._n += 1
         if self._n > self._size:
-            old = self._recent.popleft()
-            self._df.subtract(old)
+            self._df.subtract(self._recent.popleft())
             self._n -= 1
-            for t in old:
-                if self._df[t] <= 0:
-                    del self._df[t]
+            self._popped += 1
+            if self._popped % self._size == 0:
+                # Drop the words no recent article has (in C): the table stays the size of the
+                # window's vocabulary. A zero count reads as an absent one meanwhile.
+                self._df = +self._df
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ STORY_COLUMNS = sql.SQL(", ").join(
             "article_count",
             "outlet_count",
             "outlets",
+            "event_count",
         ),
     )
 )

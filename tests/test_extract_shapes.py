@@ -102,3 +102,38 @@ def test_a_photo_page_by_its_address_is_its_captions() -> None:
     result = extract(page(body=f"<article>{figures}</article>{aside}"), url)
     assert result.text.count("Keterangan foto") == 3
     assert "populer" not in result.text
+
+
+def test_a_photo_page_whose_body_trafilatura_takes_from_the_sidebar() -> None:
+    # No photo address: the captions sit with the title, the long text elsewhere is teasers.
+    figures = "".join(
+        f'<figure><img src="/{i}.jpg"><figcaption>Suasana pasar terapung nomor {i} di '
+        f"Banjarmasin pada Minggu pagi.</figcaption></figure>"
+        for i in range(3)
+    )
+    teasers = "".join(
+        f"<p>Teaser berita lain nomor {i} yang panjang tentang hal yang berbeda sama sekali dan "
+        f"tidak berhubungan dengan foto di halaman ini, ditulis panjang.</p>"
+        for i in range(6)
+    )
+    html = (
+        f"<html><body><article><h1>Pasar Terapung</h1>{figures}</article>"
+        f"<div class='lain'>{teasers}</div></body></html>"
+    )
+    result = extract(html, "https://news.example.id/read/2025/1")
+    assert result.text.count("Suasana pasar terapung") == 3
+    assert "Teaser" not in result.text
+
+
+def test_an_article_with_inline_photos_keeps_its_body_without_the_captions() -> None:
+    figure = '<figure><img src="/a.jpg"><figcaption>Keterangan foto {}.</figcaption></figure>'
+    body = PARAS + figure.format(1) + PARAS.replace("Jakarta - ", "") + figure.format(2)
+    result = extract(page(body=f"<article>{body}</article>"))
+    assert "posko pengungsian" in result.text
+    assert "Keterangan foto" not in result.text
+
+
+def test_a_hidden_block_named_as_a_page_is_shown_without_a_twin() -> None:
+    later = '<div id="halaman-2" style="display:none"><p>' + "Lanjutan isi berita. " * 8
+    result = extract(page(body=f"<div class='isi'>{PARAS}</div>{later}</p></div>"))
+    assert "Lanjutan isi berita" in result.text

@@ -18,7 +18,7 @@ T0 = datetime(2025, 7, 14, 21, 12, tzinfo=WIB)
 
 def member(n: int, outlet: str, when: datetime, duplicate_of: int | None = None) -> MemberRow:
     return MemberRow(1, n, outlet, f"judul {n}", f"https://{outlet}.example/{n}", when, when,
-                     duplicate_of)  # fmt: skip
+                     duplicate_of, event_id=n)  # fmt: skip
 
 
 def test_bars_count_articles_per_hour_and_outlet() -> None:

@@ -19,7 +19,11 @@ from .document import Page
 MAX_CAPTION_CHARS = 600
 _PHOTO_BOX = re.compile(r"photo|foto", re.I)
 # A photo page by its address or its schema.org type.
-_PHOTO_URL = re.compile(r"/(?:foto|photos?|galeri|gallery|fotografi)(?:[-/_]|$)|detikfoto", re.I)
+_PHOTO_URL = re.compile(
+    r"/(?:foto|photos?|galeri|gallery|fotografi)(?:[-/_]|$)|detikfoto"
+    r"|^https?://(?:foto|photos?|galeri|gallery)\.",  # foto.tempo.co, photo.sindonews.com
+    re.I,
+)
 _PHOTO_TYPES = frozenset({"imagegallery", "mediagallery", "photograph"})
 _ROOT_STOP = frozenset({"body", "html"})
 
@@ -31,6 +35,18 @@ class Captions:
     photo_page: bool = False
     lines: list[str] = field(default_factory=list)  # the photo page's body, captions included
     texts: list[str] = field(default_factory=list)  # the captions and credits themselves
+    # The text of the article box holding the photos and the title (if one does), without
+    # whitespace: trafilatura and text_content() space inline tags differently.
+    block: str = ""
+
+    def outside(self, lines: list[str]) -> bool:
+        """Most of a body lies outside the box holding the title and the photos: trafilatura
+        took another block (a sidebar's teasers) for the article of a photo page."""
+        if not self.block or len(self.texts) < 2:
+            return False
+        total = sum(len(line) for line in lines) or 1
+        inside = sum(len(line) for line in lines if "".join(line.split()) in self.block)
+        return inside / total < 0.5
 
 
 def take(page: Page, url: str | None) -> Captions:
@@ -40,12 +56,12 @@ def take(page: Page, url: str | None) -> Captions:
     if not found:
         return Captions()
     photo_page = bool(url and _PHOTO_URL.search(url)) or _photo_type(page)
-    lines = _gallery_lines(found, page) if photo_page or len(found) >= 2 else []
+    lines, block = _gallery(found, page) if photo_page or len(found) >= 2 else ([], "")
     texts = [" ".join(el.text_content().split()) for el in found]
     for el in found:
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail: text after a caption is still body
-    return Captions(photo_page=photo_page, lines=lines, texts=texts)
+    return Captions(photo_page=photo_page, lines=lines, texts=texts, block=block)
 
 
 def _is_caption(el: HtmlElement) -> bool:
@@ -75,24 +91,26 @@ def _photo_type(page: Page) -> bool:
     return False
 
 
-def _gallery_lines(found: list[HtmlElement], page: Page) -> list[str]:
-    """Paragraphs and captions of the block holding the photos, in page order.
+def _gallery(found: list[HtmlElement], page: Page) -> tuple[list[str], str]:
+    """Paragraphs and captions of the block holding the photos, in page order; and the text of
+    that block when it also holds the title (the article box), else "".
 
     The block is the smallest one holding every caption, widened to the one that also holds
-    the title (the article box) unless that is the whole page (then the sidebar would come).
+    the title unless that is the whole page (then the sidebar would come).
     """
     ancestors = set(found[0].iterancestors())
     for el in found[1:]:
         ancestors &= {el, *el.iterancestors()}
     if not ancestors:
-        return []
+        return [], ""
     root = max(ancestors, key=lambda up: sum(1 for _ in up.iterancestors()))
+    holds_title = False
     if page.h1 is not None:
         for up in (root, *root.iterancestors()):
             if up.tag in _ROOT_STOP:
                 break
             if any(a is up for a in page.h1.iterancestors()):
-                root = up
+                root, holds_title = up, True
                 break
     wanted = set(found)
     lines: list[str] = []
@@ -101,4 +119,4 @@ def _gallery_lines(found: list[HtmlElement], page: Page) -> list[str]:
             text = " ".join(el.text_content().split())
             if text:
                 lines.append(text)
-    return lines
+    return lines, ("".join(root.text_content().split()) if holds_title else "")

@@ -80,7 +80,7 @@ def _article(
         if not photos.lines:
             raise
         cleaned = boilerplate.Cleaned(lines=[])
-    if photos.lines and not _enough("\n".join(cleaned.lines)):
+    if photos.lines and (not _enough("\n".join(cleaned.lines)) or photos.outside(cleaned.lines)):
         return _photo_body(page, title, rules, photos)
     return cleaned
 

@@ -47,8 +47,9 @@ _UPDATED = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 # A day-only dateline is a short element of its own: "Sabtu, 19 Maret 2022" is 20 characters;
-# 40 leaves room for "Diposting pada". It is looked for among the first few text nodes.
-_DAY_ONLY_CHARS, _DAY_NODES = 40, 8
+# 40 leaves room for "Diposting pada". It is looked for among the text nodes nearest the title:
+# 20 reach past a Blogger header's blog title, description and menu to the date header.
+_DAY_ONLY_CHARS, _DAY_NODES = 40, 20
 
 META_KEYS = (
     "article:published_time",

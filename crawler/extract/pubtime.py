@@ -38,11 +38,12 @@ def published(page: Page, tz: timezone) -> datetime | None:
         if same_day:
             return _local(same_day[0], tz)
         return _local(meta[0][0], tz) if meta else seen.when
+    printed = _minute(seen.when)  # pages print minutes; metadata often has seconds
     for when in timed:
-        if _minute(when) == seen.when:
+        if _minute(when) == printed:
             return when.astimezone(seen.when.tzinfo) if seen.zoned else _local(when, tz)
     for when in timed:
-        if _mislabelled(_minute(when), seen):
+        if _mislabelled(_minute(when), Dateline(printed, seen.zoned, seen.timed)):
             return seen.when
     if timed:
         return _local(timed[0], tz)

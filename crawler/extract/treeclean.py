@@ -22,6 +22,9 @@ _BLOCKS = frozenset({
 # menus and pop-ups but loses pages 2-n of an article served whole with only page 1 shown
 # (m.merdeka.com "Halaman 1 ... 4": ~70 % of the text was lost).
 _DIGITS = re.compile(r"\d+")
+# A block named as a numbered page ("halaman-2", "page_3", "hal2") is a page even without a
+# visible twin of the same kind beside it.
+_PAGE_NAME = re.compile(r"(?:page|halaman|hal)[-_]?\d", re.I)
 # A hidden page carries at least a short paragraph of its own text (not link titles).
 MIN_PAGE_CHARS = 80
 
@@ -134,8 +137,9 @@ def unhide_pages(page: Page) -> None:
         key = _page_key(el)
         if key[1:] == ("", ""):  # a bare <div>: nothing ties it to a visible page
             continue
+        named = bool(_PAGE_NAME.search(f"{el.get('id') or ''} {el.get('class') or ''}"))
         twins = [s for s in parent if s is not el and _page_key(s) == key]
-        if any(not _hidden(s) for s in twins) and _own_text(el) >= MIN_PAGE_CHARS:
+        if (named or any(not _hidden(s) for s in twins)) and _own_text(el) >= MIN_PAGE_CHARS:
             _show(el)
 
 
