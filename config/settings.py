@@ -94,6 +94,10 @@ class Settings:
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"KLIPING_LOG_LEVEL={level!r}: not a log level")
         home = get("KLIPING_HOME")
+        try:
+            home.encode("utf-8")  # it goes into postgres.json and postgresql.conf as text
+        except UnicodeEncodeError:
+            raise SettingsError("KLIPING_HOME is not valid UTF-8") from None
         outlets = get("KLIPING_OUTLETS")
         database_url = get("DATABASE_URL") or None
         if database_url:

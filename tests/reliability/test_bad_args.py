@@ -81,6 +81,7 @@ def test_non_utf8_arguments(capsys: pytest.CaptureFixture[str]) -> None:
         ("KLIPING_DOWNLOAD_TIMEOUT", "0"),
         ("KLIPING_USER_AGENT", "kliping\r\nX-Injected: 1"),
         ("KLIPING_USER_AGENT", "x" * 513),
+        ("KLIPING_HOME", "/tmp/kliping-\udcff"),  # what Python makes of a non-UTF-8 byte
     ],
 )
 def test_settings_are_finite_and_bounded(name: str, value: str) -> None:
