@@ -231,11 +231,17 @@ def small_disk(base: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-def test_a_full_disk_says_enospc(small_disk: Path) -> None:
+def test_a_full_disk_says_enospc_and_resumes_when_freed(small_disk: Path) -> None:
     line = _one_line_error(_kliping(small_disk / "home", "stories"))
     assert "ENOSPC" in line
+    server = EmbeddedPostgres(small_disk / "home")
     with pytest.raises(EmbeddedStartError, match="ENOSPC"):  # and again: no other state left
-        EmbeddedPostgres(small_disk / "home").ensure_running()
+        server.ensure_running()
+    # Space freed (the disk grown): the next command starts afresh and works.
+    grown = subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)])
+    assert grown.returncode == 0
+    with psycopg.connect(server.ensure_running()) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_a_read_only_home_is_one_line(base: Path) -> None:
