@@ -46,7 +46,6 @@ _SOCKET_PATH_MAX = 90
 _PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
 # Phases of the first start, in order; a state file without one predates them (= ready).
 INITDB, CREATED, READY = "initdb", "created", "ready"
-_OWN_CONF = "kliping.conf"
 
 
 @dataclass(frozen=True)
@@ -156,6 +155,9 @@ class EmbeddedPostgres:
         if is_running(data_dir, server_user(create=False)):
             raise EmbeddedStartError(f"{data_dir}: a server runs in a half-initialised cluster")
         shutil.rmtree(data_dir, ignore_errors=True)
+        pwdir = state.get("pwdir", "")
+        if pwdir.startswith(f"{files.SOCKET_PARENT}/kliping-init-"):
+            shutil.rmtree(pwdir, ignore_errors=True)  # its password was never used
         if socket_dir != data_dir:
             with contextlib.suppress(OSError):
                 socket_dir.rmdir()  # only when empty: it is ours, a socket would be the server's
@@ -178,25 +180,27 @@ class EmbeddedPostgres:
                     os.chmod(folder, 0o755)
                 files.check_private_dir(folder, os.geteuid())
         data_dir.mkdir(parents=True, exist_ok=True)
+        files.own_dir(data_dir, ids, 0o700)
         if ids is not None:
-            os.chown(data_dir, *ids, follow_symlinks=False)
             log.info("running as root: PostgreSQL runs as system user %r", user)
-        data_dir.chmod(0o700)
         socket_dir = data_dir
         if len(str(data_dir)) > _SOCKET_PATH_MAX or not _PLAIN_PATH.match(str(data_dir)):
             socket_dir = files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids)
         password = secrets.token_urlsafe(24)
         state = {"data_dir": str(data_dir), "socket_dir": str(socket_dir), "password": password}
-        self._save_state({**state, "phase": INITDB})
-        pwfile = data_dir.parent / ".kliping-pwfile"
-        files.write_private(pwfile, password + "\n", owner=ids)
+        # In a private folder of its own, not in the home: whoever else may write the home
+        # could swap the file before initdb reads it and so choose the superuser's password.
+        pwdir = files.make_private_dir(files.SOCKET_PARENT, "kliping-init-", ids)
+        self._save_state({**state, "phase": INITDB, "pwdir": str(pwdir)})  # _discard removes it
+        pwfile = pwdir / "pwfile"
         try:
+            files.write_private(pwfile, password + "\n", owner=ids)
             done = run_pg(
                 "initdb", "-D", str(data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
                 "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", user=user,
             )  # fmt: skip
         finally:
-            pwfile.unlink(missing_ok=True)
+            shutil.rmtree(pwdir, ignore_errors=True)
         if done.returncode != 0:
             detail = done.stderr.strip().splitlines()[-1:] or ["?"]
             if "No space left" in done.stderr:
@@ -205,19 +209,11 @@ class EmbeddedPostgres:
         # O_NOFOLLOW: the server user owns this folder; root must not append through its links.
         fd = os.open(data_dir / "postgresql.conf", os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
         with open(fd, "a", encoding="utf-8") as conf:
-            conf.write(f"\n# kliping's settings (socket only, no TCP)\ninclude = '{_OWN_CONF}'\n")
-        self._write_own_conf(state, ids)
+            conf.write(
+                f"\n# kliping's settings (socket only, no TCP)\ninclude = '{pgctl.OWN_CONF}'\n"
+            )
+        pgctl.write_own_conf(Path(state["data_dir"]), state["socket_dir"], PORT, ids)
         return self._save_state({**state, "phase": CREATED})
-
-    def _write_own_conf(self, state: dict[str, str], ids: tuple[int, int] | None) -> None:
-        files.write_private(
-            Path(state["data_dir"]) / _OWN_CONF,
-            "# written by kliping at each new socket folder; values quoted for postgresql.conf\n"
-            "listen_addresses = ''\n"
-            f"unix_socket_directories = {files.conf_string(state['socket_dir'])}\n"
-            f"port = {PORT}\n",
-            owner=ids,
-        )
 
     # -- running ----------------------------------------------------------------------------
 
@@ -249,7 +245,7 @@ class EmbeddedPostgres:
         if not state["socket_dir"]:
             ids = server_ids(user) if user else None
             state["socket_dir"] = str(files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids))
-            self._write_own_conf(state, ids)
+            pgctl.write_own_conf(Path(state["data_dir"]), state["socket_dir"], PORT, ids)
             self._save_state(state)
         self._start(data_dir, user)
 

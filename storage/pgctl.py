@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from kliping.storage import private as files
 from kliping.storage.errors import PostgresNotFound
 
 log = logging.getLogger(__name__)
@@ -136,3 +137,18 @@ def log_tail(log_file: Path, lines: int = 3) -> str:
     except OSError:
         return ""
     return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+# kliping's own settings, included by postgresql.conf; rewritten at each new socket folder.
+OWN_CONF = "kliping.conf"
+
+
+def write_own_conf(data_dir: Path, socket_dir: str, port: int, ids: tuple[int, int] | None) -> None:
+    files.write_private(
+        data_dir / OWN_CONF,
+        "# written by kliping at each new socket folder; values quoted for postgresql.conf\n"
+        "listen_addresses = ''\n"
+        f"unix_socket_directories = {files.conf_string(socket_dir)}\n"
+        f"port = {port}\n",
+        owner=ids,
+    )

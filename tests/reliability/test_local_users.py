@@ -149,3 +149,22 @@ def test_a_home_the_server_user_cannot_reach(base: Path) -> None:
         state = server._load_state() or {}
         if state.get("data_dir", "").startswith("/var/lib/kliping/"):
             shutil.rmtree(Path(state["data_dir"]).parent, ignore_errors=True)
+
+
+def test_a_link_planted_as_the_data_folder_is_refused(base: Path, intruder: Intruder) -> None:
+    """A home another user may write (here: owns): a link in place of pgdata must not make
+    root chown or chmod where it points."""
+    home = base / "shared-home"
+    home.mkdir(mode=0o755)
+    os.chown(home, intruder.uid, intruder.gid)
+    victim = base / "victim"
+    victim.mkdir(mode=0o755)
+    planted = intruder.python(
+        "import os, sys; os.symlink(sys.argv[1], sys.argv[2])", str(victim), str(home / "pgdata")
+    )
+    assert planted.returncode == 0, planted.stderr
+    with pytest.raises(UnsafePathError, match="symbolic link"):
+        EmbeddedPostgres(home).ensure_running()
+    st = os.lstat(victim)
+    assert st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o755
+    assert not list(victim.iterdir())
