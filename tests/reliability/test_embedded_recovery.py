@@ -148,6 +148,24 @@ def test_a_first_start_killed_half_way_is_resumed(server: EmbeddedPostgres, step
         stop_and_remove(server)
 
 
+def test_three_first_starts_at_once_make_one_cluster(server: EmbeddedPostgres) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kliping", "db", "status"],
+            env=dict(env, KLIPING_HOME=str(server.home)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [(child.wait(timeout=180), child.communicate()) for child in children]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert all("articles: 0" in out for _, (out, _err) in results)
+    assert server._state()["phase"] == "ready"
+
+
 def test_a_deleted_state_file_stops_and_says_so(server: EmbeddedPostgres) -> None:
     server.ensure_running()
     data_dir = server._state()["data_dir"]
