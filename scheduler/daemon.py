@@ -55,11 +55,11 @@ class Daemon:
         *,
         every: float | None = None,
         crawl_timeout: float = 1800.0,
-        scheduled_as: str = "schedule",
+        record_as: str | None = None,
         max_parallel: int | None = None,
     ) -> None:
         self.outlets = {o.key: o for o in outlets}
-        self.scheduled_as = scheduled_as  # the trigger of scheduled runs ('demo' for the demo)
+        self.record_as = record_as  # every run's trigger, whatever started it ('demo')
         # At most this many crawl children at once (None: one per outlet, as scheduled).
         self.slots = threading.BoundedSemaphore(max_parallel) if max_parallel else None
         self.conninfo = conninfo
@@ -152,7 +152,7 @@ class Daemon:
             self.scheduler.add_job(
                 self.crawl,
                 IntervalTrigger(seconds=seconds, jitter=int(jitter) or None, timezone=UTC),
-                args=[key, self.scheduled_as, []],
+                args=[key, "schedule", []],
                 id=key,
                 name=f"crawl {key}",
                 next_run_time=first,
@@ -228,6 +228,7 @@ class Daemon:
     # -- one crawl -------------------------------------------------------------------------
 
     def crawl(self, outlet: str, trigger: str, request_ids: list[int]) -> None:
+        trigger = self.record_as or trigger
         with self.mutex:
             if outlet in self.running or self.stop.is_set():
                 taken = False
@@ -316,7 +317,7 @@ class Daemon:
         self.scheduler.add_job(
             self.crawl,
             DateTrigger(datetime.now(UTC) + timedelta(seconds=delay), timezone=UTC),
-            args=[outlet, self.scheduled_as, []],
+            args=[outlet, "schedule", []],
             id=f"retry:{outlet}",
             replace_existing=True,
         )
