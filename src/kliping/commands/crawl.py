@@ -7,8 +7,7 @@ import sys
 
 from kliping.cli import CommandError
 from kliping.commands.dates import parse_date
-from kliping.commands.outlets import load
-from kliping.config.outlets import select
+from kliping.commands.outlets import chosen
 from kliping.crawler.run import CrawlResult, run_crawl
 from kliping.storage import db
 
@@ -33,6 +32,8 @@ def summary(result: CrawlResult) -> str:
                 else ""
             )
         )
+        if t.error:
+            lines.append(f"{'':<14} failed: {t.error}")
     for key in result.busy:
         lines.append(f"{key:<14} skipped: another process is crawling it")
     return "\n".join(lines)
@@ -40,7 +41,7 @@ def summary(result: CrawlResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    outlets = select(load(args), args.outlets)
+    outlets = chosen(args)
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if until and not since:
         raise CommandError("--until needs --since")

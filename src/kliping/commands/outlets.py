@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 
-from kliping.config.outlets import Registry, load_registry
+from kliping.config.outlets import Outlet, Registry, load_registry, select
 
 
 def load(args: argparse.Namespace) -> Registry:
     return load_registry(args.settings.outlets_file)
+
+
+def chosen(args: argparse.Namespace) -> list[Outlet]:
+    """The outlets named on the command line (all when none): keys in any case, each once
+    (naming one twice would start a second, busy run of it)."""
+    names = list(dict.fromkeys(name.strip().lower() for name in args.outlets))
+    return select(load(args), names)
 
 
 def run(args: argparse.Namespace) -> int:
