@@ -227,7 +227,21 @@ def _database_error(exc: Exception, psycopg: Any) -> int:
     raise exc
 
 
+def _undecodable(argv: Sequence[str]) -> str | None:
+    """An argument that is not valid UTF-8 (Python carries its bytes as lone surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "replace").decode("utf-8")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    bad = _undecodable(sys.argv[1:] if argv is None else argv)
+    if bad is not None:
+        print(f"kliping: arguments must be UTF-8 text: {bad!r}", file=sys.stderr)
+        return 2  # argparse's code for a bad command line
     parser = build_parser()
     args = parser.parse_args(argv)
     from kliping import logs

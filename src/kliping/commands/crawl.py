@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if until and not since:
         raise CommandError("--until needs --since")
+    if since and until and since > until:
+        raise CommandError(f"--since {since} is after --until {until}")
     if args.max_articles < 0:
         raise CommandError("--max-articles must be 0 (no limit) or more")
     if args.run_id is not None and len(outlets) != 1:
