@@ -172,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
     web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sample = command(
+        "sample-site",
+        _lazy("kliping.commands.sample_site", "serve_command"),
+        "serve the bundled offline sample site on 127.0.0.1 and write a registry of its "
+        "outlets (KLIPING_OUTLETS), to watch `kliping daemon` work with no network",
+    )
+    sample.add_argument("action", choices=["serve"])
+    sample.add_argument(
+        "--port", type=int, default=47801, help="the port to serve on (default 47801)"
+    )
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
