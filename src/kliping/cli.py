@@ -9,12 +9,12 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE
+from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE, EXIT_USAGE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,8 +33,16 @@ def _lazy(module: str, function: str) -> Handler:
     return run
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line (no usage block): what went wrong and where
+    to read more. Subcommands' parsers are of this class too (add_subparsers copies it)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kliping",
         description="Scheduled news monitoring for Indonesian online media: crawl outlets, "
         "extract clean text, group copies and re-writes into stories, read them from Postgres.",

@@ -16,22 +16,22 @@ from tests.fix_site import Kliping
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("stories", "--limit", "-1"), "--limit must be between 0 (all) and 100000"),
-        (("stories", "--limit", str(10**20)), "--limit must be between"),
-        (("stories", "--min-size", "0"), "--min-size must be 1 or more"),
-        (("stories", "--search", ""), "--search needs at least one word"),
-        (("stories", "--search", "   "), "--search needs at least one word"),
-        (("stories", "--search", " ".join(["gempa"] * 20_000)), "--search takes at most 64"),
-        (("story", str(2**64)), "no story 18446744073709551616"),
+        (("stories", "--limit", "-1"), "--limit: -1 is not between 0 and 1000000"),
+        (("stories", "--limit", str(10**20)), "--limit: 100000000000000000000 is not between"),
+        (("stories", "--min-size", "0"), "--min-size: 0 is not between 1"),
+        (("stories", "--search", ""), "empty search: give at least one word"),
+        (("stories", "--search", "   "), "empty search: give at least one word"),
+        (("stories", "--search", " ".join(["gempa"] * 20_000)), "at most 64"),
+        (("story", str(2**64)), "ID: 18446744073709551616 is not between 1"),
         (("crawl", "tempo", "--since", "2025-07-15", "--until", "2025-07-14"), "is after --until"),
         (("db", "recluster", "--since", "2025-07-15", "--until", "2025-07-14"), "is after"),
     ],
 )
-def test_bad_input_is_one_line_exit_1(
+def test_bad_input_is_one_line_exit_2(
     kliping: Kliping, db_url: str, args: tuple[str, ...], message: str
 ) -> None:
     done = kliping.run(*args, timeout=120)
-    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.returncode == 2, done.stderr[-2000:]  # a bad command line (config/exits.py)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr[-2000:]
     assert rows(db_url, "SELECT count(*) FROM crawl_runs") == [(0,)]
@@ -41,5 +41,5 @@ def test_arguments_that_are_not_utf8_are_refused(kliping: Kliping) -> None:
     command = [sys.executable.encode(), b"-m", b"kliping", b"stories", b"--search", b"gem\xffpa"]
     done = subprocess.run(command, env=kliping.env, capture_output=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.decode().startswith("kliping: arguments must be UTF-8 text")
+    assert done.stderr.decode().startswith("kliping: argument 3 is not valid UTF-8")
     assert b"Traceback" not in done.stderr
