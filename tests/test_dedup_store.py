@@ -9,7 +9,8 @@ import psycopg
 import pytest
 
 from kliping.dedup.fingerprint import content_hash, fingerprint
-from kliping.dedup.store import StoryStore, cluster_pending, recluster
+from kliping.dedup.recluster import recluster
+from kliping.dedup.store import StoryStore, cluster_pending
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import gold
 from kliping.storage.articles import ArticleRecord, upsert_article
