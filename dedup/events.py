@@ -1,7 +1,9 @@
 """Events: the articles that report one happening (same actors, same action, same day or days).
 
-An event is the fine level under a story. It must not grow by chaining, so unlike a story it has
-no growing centroid, no merges, no absorption and no size bonus:
+An event is the fine level under a story: the article's story is chosen first, then its event
+among that story's events. It must not grow by chaining, so unlike a story it has no growing
+centroid, no bridge merges, no absorption and no size bonus (two events merge only when their
+stories merge and their average link says they are one: ``Clusterer._merge_events``):
 
 - its articles are weighed with a **stream-adaptive IDF** (``WindowIdf``): document frequencies
   over the last ``Params.event_idf_window`` articles, so the words that flood the stream this
