@@ -170,6 +170,14 @@ class Events:
         top = islice(vec.items(), self.params.index_terms)
         self._index.add(e, (t for t, _ in top), self._alive)
 
+    def close_before(self, t: datetime) -> None:
+        """Free the cores of events last seen before ``t``: none of them can be a candidate for
+        an article of ``t`` or later (they are beyond the event window), and the cores are most
+        of an event's memory (~3.5 KB: a 60-term dict)."""
+        for ev in self._live.values():
+            if ev.core and ev.last is not None and ev.last < t:
+                ev.core = {}
+
     def drop(self, events: list[int]) -> None:
         for e in events:
             r = self.resolve(e)
