@@ -1,5 +1,8 @@
 """Held-out protocol for tuning the story clusterer on uci_dev without overfitting it.
 
+Superseded by ``bench/cluster_quality.py`` (every dev set, events and stories, halves A/B in one
+run); kept because docs/dedup.md's story-level history was measured with it.
+
     python bench/cluster_heldout.py                          # current Params
     python bench/cluster_heldout.py short_absorb_size=0      # any Params field overridden
 

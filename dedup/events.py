@@ -1,7 +1,9 @@
 """Events: the articles that report one happening (same actors, same action, same day or days).
 
-An event is the fine level under a story. It must not grow by chaining, so unlike a story it has
-no growing centroid, no merges, no absorption and no size bonus:
+An event is the fine level under a story: the article's story is chosen first, then its event
+among that story's events. It must not grow by chaining, so unlike a story it has no growing
+centroid, no bridge merges, no absorption and no size bonus (two events merge only when their
+stories merge and their average link says they are one: ``Clusterer._merge_events``):
 
 - its articles are weighed with a **stream-adaptive IDF** (``WindowIdf``): document frequencies
   over the last ``Params.event_idf_window`` articles, so the words that flood the stream this
@@ -167,6 +169,14 @@ class Events:
         ev.core_n += 1
         top = islice(vec.items(), self.params.index_terms)
         self._index.add(e, (t for t, _ in top), self._alive)
+
+    def close_before(self, t: datetime) -> None:
+        """Free the cores of events last seen before ``t``: none of them can be a candidate for
+        an article of ``t`` or later (they are beyond the event window), and the cores are most
+        of an event's memory (~3.5 KB: a 60-term dict)."""
+        for ev in self._live.values():
+            if ev.core and ev.last is not None and ev.last < t:
+                ev.core = {}
 
     def drop(self, events: list[int]) -> None:
         for e in events:

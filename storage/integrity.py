@@ -42,6 +42,21 @@ CHECKS: dict[str, tuple[str, str]] = {
         "SELECT count(*) FROM story_members m JOIN story_members o ON o.article_id = m.duplicate_of"
         " WHERE o.story_id <> m.story_id",
     ),
+    "eventless": (
+        "story members without an event",
+        "SELECT count(*) FROM story_members WHERE event_id IS NULL",
+    ),
+    "split-event": (
+        "events whose members lie in more than one story",
+        "SELECT count(*) FROM (SELECT event_id FROM story_members WHERE event_id IS NOT NULL"
+        " GROUP BY event_id HAVING count(DISTINCT story_id) > 1) x",
+    ),
+    "event-miscounted": (
+        "events whose member count is wrong, or that have no members",
+        "SELECT count(*) FROM events e WHERE e.article_count <>"
+        " (SELECT count(*) FROM story_members m WHERE m.event_id = e.id)"
+        " OR NOT EXISTS (SELECT 1 FROM story_members m WHERE m.event_id = e.id)",
+    ),
     "unended": (
         "finished runs without an end time",
         "SELECT count(*) FROM crawl_runs WHERE status <> 'running' AND finished_at IS NULL",

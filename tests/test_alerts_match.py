@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from kliping.alerts import match, watchlists
-from kliping.dedup.store import StoryStore, recluster
+from kliping.dedup.recluster import recluster
+from kliping.dedup.store import StoryStore
 from kliping.sample_site.render import gold
 from kliping.storage import runs
 from tests.alerts_parts import RECORDS, cluster, store

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from kliping.dedup import Assignment, Clusterer, Doc, cluster_jsonl, content_hash, fingerprint
 from kliping.dedup.fingerprint import hamming
 
@@ -135,3 +137,25 @@ def test_same_output_across_processes_with_different_hash_seeds() -> None:
         for seed in ("1", "2")
     }
     assert len(outs) == 1
+
+
+def test_freeing_old_event_cores_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cores of events beyond the event window are freed (memory); in a time-ordered stream no
+    assignment changes. The sample corpus spans nine months; free after every article."""
+    import json
+
+    from kliping.dedup import clusterer
+    from kliping.dedup.offline import cluster_jsonl
+    from kliping.sample_site.corpus import load_records
+    from kliping.sample_site.render import gold
+
+    lines = [
+        json.dumps({"id": r["id"], "title": r["title"], "text": gold(r)["text"],
+                    "published": r["published"], "outlet": r["outlet"]})
+        for r in load_records()
+    ]  # fmt: skip
+    monkeypatch.setattr(clusterer, "_CLOSE_EVERY", 10**9)
+    kept = list(cluster_jsonl(lines))
+    monkeypatch.setattr(clusterer, "_CLOSE_EVERY", 1)
+    monkeypatch.setattr(clusterer, "_CLOSE_MARGIN", timedelta(0))
+    assert list(cluster_jsonl(lines)) == kept

@@ -77,3 +77,36 @@ def test_forget_after_merges_empties_the_engine() -> None:
     assert len(eng) == 0
     again = eng.add(parse_doc({**rows[0], "published": (t0 + timedelta(days=3)).isoformat()}))
     assert again.story == str(rows[0]["id"])
+
+
+def test_event_merges_are_reported_and_event_labels_follow_them() -> None:
+    """Events merge only with their stories; drain_event_merges names them, event_of and
+    cluster_jsonl show the survivor, and every event stays inside one story."""
+    from kliping.dedup import Clusterer
+    from kliping.dedup.offline import parse_doc, replay_order
+
+    rows = _rows("id_events_dev.jsonl")
+    docs = [parse_doc(r) for r in rows]
+    eng = Clusterer()
+    first: dict[str, str] = {}
+    merges: list[tuple[str, str]] = []
+    for i in replay_order(docs):
+        first[docs[i].id] = eng.add(docs[i]).event
+        merges.extend(eng.drain_event_merges())
+    assert merges, "id_events should need at least one event merge"
+    final = dict(merges)
+
+    def resolve(label: str) -> str:
+        while label in final:
+            label = final[label]
+        return label
+
+    assert all(resolve(first[i]) == eng.event_of(i) for i in first)
+    stories: dict[str, set[str | None]] = {}
+    for i in first:
+        stories.setdefault(str(eng.event_of(i)), set()).add(eng.story_of(i))
+    assert all(len(s) == 1 for s in stories.values())
+    lines = [json.dumps({k: v for k, v in r.items() if k != "story"}) for r in rows]
+    assert {o["id"]: o["event"] for o in cluster_jsonl(lines)} == {
+        i: eng.event_of(i) for i in first
+    }

@@ -8,7 +8,8 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from kliping.dedup.store import StoryStore, cluster_pending, recluster
+from kliping.dedup.recluster import recluster
+from kliping.dedup.store import StoryStore, cluster_pending
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import gold
 from kliping.storage.articles import ArticleRecord, upsert_article

@@ -11,7 +11,7 @@ from kliping.storage.embedded import EmbeddedPostgres
 def _recluster(conninfo: str, since: str | None, until: str | None) -> int:
     from kliping.cli import CommandError
     from kliping.commands.dates import day_end, day_start
-    from kliping.dedup.store import recluster
+    from kliping.dedup.recluster import recluster
 
     start, end = day_start(since, "--since"), day_end(until, "--until")
     if start is None:
