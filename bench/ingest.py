@@ -129,7 +129,7 @@ def fetch(url: str) -> bytes:
 
 def article_pages(url: str, outlet: Outlet) -> list[Page]:
     """The pages the crawler fetches for one article: its one-page view, else every page."""
-    rules = ExtractRules.from_mapping(outlet.extract)
+    rules = outlet.extract
     first = one_page_view(url, rules) or url
     html = fetch(first)
     pages = [Page(first, html, outlet, rules)]

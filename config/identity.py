@@ -1,8 +1,9 @@
 """URL identity against the registry: which outlet owns a URL, is it an article, and the one
-form every variant of that article maps to. Crawler, dedup and storage all ask here.
+form every variant of that article maps to. The crawler and dedup ask here; storage keeps the
+identities beside the URLs (``article_urls``), so a variant found later is known.
 
 An article's identity is ``<outlet>:<id>`` when the outlet's URLs carry an id that is unique
-per outlet (``detik:d-7971101``, ``kompas:2022/03/14/080326826``): edited slugs, AMP and mobile
+per outlet (``detik:7971101``, ``kompas:2022/03/14/080326826``): edited slugs, AMP and mobile
 views, ``www.``/bare and http/https forms all map to it. Otherwise it is the folded URL
 (``merdeka.com/cek-fakta/judul.html``), which folds everything but an edited slug.
 """
@@ -12,8 +13,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from kliping.config.outlets import Outlet, Registry, host_rank, load_registry
-from kliping.config.urls import DEFAULT_PORTS, fold_host, folded, split
+from kliping.config.outlets import Outlet, Registry, load_registry
+from kliping.config.urls import DEFAULT_PORTS, fold_host, folded, host_rank, split
 
 
 @functools.cache

@@ -5,17 +5,17 @@ Adding an outlet is adding a table to ``outlets.toml``; nothing in the code name
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kliping.config.errors import OutletConfigError
-from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, split
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, host_rank, split
 
 BUNDLED = "outlets.toml"
 NETWORKS = "_network"  # [_network.<name>]: fields shared by the sites of one network
@@ -36,9 +36,6 @@ _FIELDS = {
     "evidence",
     *_LISTS,
 }
-# Hosts that name a machine, not a site (the sample site and test servers on a free port):
-# a domain entry of this kind owns every port.
-_MACHINE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$")
 
 
 @dataclass(frozen=True)
@@ -59,8 +56,8 @@ class Outlet:
     language: str = "id"
     network: str | None = None
     concurrency: int | None = None
-    # Raw extraction rules; validated by kliping.crawler.extract.ExtractRules.from_mapping.
-    extract: Mapping[str, Any] = field(default_factory=dict)
+    # What this outlet's pages need beyond the shared Indonesian rules, typed once at load.
+    extract: ExtractRules = DEFAULT_RULES
     # Where an article's id sits in its URL: the groups of the first pattern that matches
     # the clean URL, joined by "/", are the article's id under this outlet (unique per outlet).
     identity: tuple[re.Pattern[str], ...] = ()
@@ -105,25 +102,6 @@ class Outlet:
 
 
 Registry = dict[str, Outlet]
-
-
-@functools.lru_cache(maxsize=8192)
-def host_rank(domains: tuple[str, ...], host: str, port: int) -> int:
-    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all."""
-    best = 0
-    for entry in domains:
-        wildcard = entry.startswith("*.")
-        name, _, want = entry.removeprefix("*.").partition(":")
-        if want and int(want) != port:
-            continue
-        if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
-            continue
-        base = fold_host(name)
-        if host == base:
-            best = max(best, 2 * len(base) + 1)
-        elif wildcard and host.endswith("." + base):
-            best = max(best, 2 * len(base))
-    return best
 
 
 def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
@@ -220,7 +198,7 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         language=raw.get("language", "id"),
         network=raw.get("network"),
         concurrency=concurrency,
-        extract=extract,
+        extract=_extract_rules(path, key, extract),
         identity=tuple(identity(p) for p in strings("identity")),
         evidence=text("evidence") if "evidence" in raw else "",
     )
@@ -229,17 +207,12 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
     for source in outlet.sources:
         if not outlet.owns(source.replace("{", "").replace("}", "")):
             raise fail("domains", f"source {source!r} is outside the outlet's domains")
-    _check_extract(path, key, extract)
     return outlet
 
 
-def _check_extract(path: str, key: str, extract: Mapping[str, Any]) -> None:
+def _extract_rules(path: str, key: str, extract: Mapping[str, Any]) -> ExtractRules:
     try:
-        from kliping.crawler.extract import ExtractRules
-    except ImportError:  # the extractor is optional for reading the registry
-        return
-    try:
-        ExtractRules.from_mapping(extract)
+        return ExtractRules.from_mapping(extract)
     except (TypeError, ValueError) as exc:
         raise OutletConfigError(path, key, "extract", str(exc)) from None
 

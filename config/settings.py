@@ -116,3 +116,9 @@ class Settings:
             retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
             download_timeout=float(number("KLIPING_DOWNLOAD_TIMEOUT", float)),
         )
+
+
+# Alert delivery's knobs live with their reader (config/alert_settings.py); documented alike.
+from kliping.config.alert_settings import ALERT_ENVIRONMENT  # noqa: E402
+
+ENVIRONMENT.update(ALERT_ENVIRONMENT)

@@ -33,6 +33,9 @@ _VARIANT_HOST = re.compile(r"^(?:www\d?|m|amp|mobile)\.")
 _CANONICAL_LINK = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>\s]+)", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts that name a machine, not a site (the sample site and test servers on a free port):
+# a domain entry of this kind owns every port.
+_MACHINE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$")
 
 
 def split(url: str) -> SplitResult | None:
@@ -155,3 +158,22 @@ def declared_canonical(body: bytes) -> str | None:
     if not href:
         return None
     return href.group(1).decode("utf-8", "replace").replace("&amp;", "&")
+
+
+@functools.lru_cache(maxsize=8192)
+def host_rank(domains: tuple[str, ...], host: str, port: int) -> int:
+    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all."""
+    best = 0
+    for entry in domains:
+        wildcard = entry.startswith("*.")
+        name, _, want = entry.removeprefix("*.").partition(":")
+        if want and int(want) != port:
+            continue
+        if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
+            continue
+        base = fold_host(name)
+        if host == base:
+            best = max(best, 2 * len(base) + 1)
+        elif wildcard and host.endswith("." + base):
+            best = max(best, 2 * len(base))
+    return best

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,11 +21,11 @@ from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet
 from kliping.config.urls import clean, declared_canonical
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
-from kliping.crawler.extract import ExtractRules, single_page_url, stitch
+from kliping.crawler.extract import single_page_url, stitch
 from kliping.crawler.failures import PageFailure, describe_failure, page_problem
 from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
-from kliping.crawler.tally import Tally
+from kliping.crawler.tally import SourceCount, Tally
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,6 @@ class OutletSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.outlets = {o.key: o for o in outlets}
-        self.rules = {o.key: ExtractRules.from_mapping(o.extract) for o in outlets}
         self.tallies = tallies
         self.store = store
         self._writes: set[Deferred[None]] = set()
@@ -70,12 +70,12 @@ class OutletSpider(scrapy.Spider):
                 yield request
 
     def _sources(self, outlet: Outlet) -> Iterator[Request]:
-        def listing(url: str, kind: str, **extra: Any) -> Request:
+        def listing(url: str, kind: str, origin: str | None = None, **extra: Any) -> Request:
             return Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet.key, "kind": kind, **extra},
+                cb_kwargs={"outlet": outlet.key, "kind": kind, "origin": origin or url, **extra},
                 dont_filter=True,
             )
 
@@ -92,7 +92,7 @@ class OutletSpider(scrapy.Spider):
                         self.tallies[outlet.key].error = f"bad archive template: {exc!r}"
                         log.error("%s: bad archive template: %r", outlet.key, exc)
                         return
-                    yield listing(url, "archive", day=day, page=1)
+                    yield listing(url, "archive", outlet.archive, day=day, page=1)
                     day += timedelta(days=1)
                 return
         for url in outlet.feeds:
@@ -103,7 +103,13 @@ class OutletSpider(scrapy.Spider):
             yield listing(url, "section")
 
     async def parse_listing(
-        self, response: Response, outlet: str, kind: str, day: date | None = None, page: int = 1
+        self,
+        response: Response,
+        outlet: str,
+        kind: str,
+        day: date | None = None,
+        page: int = 1,
+        origin: str | None = None,
     ) -> AsyncIterator[Request]:
         source = self.outlets[outlet]
         self.tallies[outlet].pages_fetched += 1
@@ -118,11 +124,12 @@ class OutletSpider(scrapy.Spider):
                             entry.url,
                             callback=self.parse_listing,
                             errback=self.listing_failed,
-                            cb_kwargs={"outlet": outlet, "kind": "sitemap"},
+                            cb_kwargs={"outlet": outlet, "kind": "sitemap", "origin": origin},
                         )
                 return
         else:
             entries = page_links(response.body, response.url)
+        self._count(source, origin or _requested(response), kind, entries)
         requests = await self._article_requests(source, [e for e in entries if self._recent(e)])
         for request in requests:
             yield request
@@ -133,8 +140,21 @@ class OutletSpider(scrapy.Spider):
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet, "kind": "archive", "day": day, "page": page + 1},
+                cb_kwargs={
+                    "outlet": outlet,
+                    "kind": "archive",
+                    "day": day,
+                    "page": page + 1,
+                    "origin": origin,
+                },
             )
+
+    def _count(self, outlet: Outlet, origin: str, kind: str, entries: list[Entry]) -> None:
+        """Per registry source: entries listed, how many are this outlet's articles (drift)."""
+        count = self.tallies[outlet.key].sources.setdefault(origin, SourceCount(kind))
+        for entry in entries:
+            owned = outlet.owns(entry.url)
+            count.add(entry.url, owned and outlet.is_article(entry.url), owned)
 
     def _recent(self, entry: Entry) -> bool:
         if self.since is None or entry.modified is None:
@@ -160,7 +180,7 @@ class OutletSpider(scrapy.Spider):
             tally.articles_skipped += len(wanted) - len(fresh)
             wanted = fresh
         requests = []
-        rules = self.rules[outlet.key]
+        rules = outlet.extract
         for url in wanted.values():
             if self.max_articles and self.queued[outlet.key] >= self.max_articles:
                 break
@@ -196,7 +216,7 @@ class OutletSpider(scrapy.Spider):
             self._fail(outlet, response.url, problem)
             return
         source = self.outlets[outlet]
-        result = await self.pool.extract(response.body, response.url, outlet, source.extract)
+        result = await self.pool.extract(response.body, response.url, source.extract)
         if result.extracted is None:
             self._fail(outlet, response.url, PageFailure("extraction", result.error or ""))
             return
@@ -222,6 +242,8 @@ class OutletSpider(scrapy.Spider):
             )
             return
         article = stitch([p.extracted for p in parts if p.extracted is not None])
+        if article.language is None:  # too little text to tell: the outlet's own language
+            article = replace(article, language=source.language)
         forms = {url, clean(response.url), clean(_requested(response))}
         # The identity goes in too: a variant found later (edited slug, AMP, mobile) is known.
         names = forms | {article_identity(source, u) for u in forms}

@@ -17,6 +17,7 @@ from typing import cast
 
 import psycopg
 
+from kliping import alerts
 from kliping.dedup.clusterer import Assignment, Clusterer, Doc
 from kliping.dedup.offline import replay_order
 from kliping.storage import locks
@@ -94,6 +95,7 @@ class StoryStore:
                     self._apply_merges(conn, touched, events)
                 self._refresh(conn, touched)
                 self._refresh_events(conn, events)
+                alerts.after_clustering(conn)  # in this transaction: alerts commit with it
             self.engine.forget_before(max(r[7] for r in rows) - self.window)
             self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
             log.info("clustered %d articles into %d stories", len(docs), len(touched))

@@ -12,7 +12,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,17 +25,16 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
+from kliping import alerts
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
+from kliping.scheduler.children import STOP_GRACE_SECONDS, WAKE_SECONDS, CrawlChildren
 from kliping.storage import locks, migrate, requests, runs
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
-WAKE_SECONDS = 0.5  # how soon the main loop notices a stop signal
-STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
 MAX_BACKOFF_SECONDS = 60.0
 # A crawl that failed (its database was down, it crashed) runs again after this, doubling with
 # each failure in a row up to the outlet's own interval: soon enough that a Postgres restart
@@ -48,7 +46,7 @@ class DaemonError(KlipingError):
     """The daemon cannot start (another one runs, or the database is unusable)."""
 
 
-class Daemon:
+class Daemon(CrawlChildren):
     def __init__(
         self,
         outlets: list[Outlet],
@@ -56,11 +54,11 @@ class Daemon:
         *,
         every: float | None = None,
         crawl_timeout: float = 1800.0,
-        scheduled_as: str = "schedule",
+        record_as: str | None = None,
         max_parallel: int | None = None,
     ) -> None:
         self.outlets = {o.key: o for o in outlets}
-        self.scheduled_as = scheduled_as  # the trigger of scheduled runs ('demo' for the demo)
+        self.record_as = record_as  # every run's trigger, whatever started it ('demo')
         # At most this many crawl children at once (None: one per outlet, as scheduled).
         self.slots = threading.BoundedSemaphore(max_parallel) if max_parallel else None
         self.conninfo = conninfo
@@ -98,6 +96,7 @@ class Daemon:
             "daemon started", extra={"fields": {"outlets": len(self.outlets), "pid": os.getpid()}}
         )
         self._recover(control)
+        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         self._schedule()
         self.scheduler.start()
         try:
@@ -115,9 +114,6 @@ class Daemon:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
         self.stop.set()
-
-    def _connect(self) -> psycopg.Connection:
-        return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10)
 
     def _connect_until_up(self) -> psycopg.Connection:
         """Connect, waiting with exponential backoff while Postgres is down (no crash loop)."""
@@ -153,7 +149,7 @@ class Daemon:
             self.scheduler.add_job(
                 self.crawl,
                 IntervalTrigger(seconds=seconds, jitter=int(jitter) or None, timezone=UTC),
-                args=[key, self.scheduled_as, []],
+                args=[key, "schedule", []],
                 id=key,
                 name=f"crawl {key}",
                 next_run_time=first,
@@ -226,81 +222,6 @@ class Daemon:
     def _job_error(self, event: JobExecutionEvent) -> None:
         log.error("job %s failed: %r", event.job_id, event.exception)
 
-    # -- one crawl -------------------------------------------------------------------------
-
-    def crawl(self, outlet: str, trigger: str, request_ids: list[int]) -> None:
-        with self.mutex:
-            if outlet in self.running or self.stop.is_set():
-                taken = False
-            else:
-                self.running[outlet] = None
-                taken = True
-        slot = False
-        try:
-            slot = taken and self._wait_for_slot()
-            with self._connect() as conn:
-                if not slot:
-                    # Busy (it runs again after the current crawl), or stopped while waiting.
-                    requests.release(conn, request_ids)
-                    return
-                # Requests waiting for this outlet are served by this very run.
-                request_ids = request_ids + requests.claim(conn, [outlet], set()).get(outlet, [])
-                # The child records into this row: its run is known by id, never by "latest".
-                run_id = runs.start_run(conn, outlet, trigger)  # type: ignore[arg-type]
-            code = self._run_child(outlet, trigger, run_id)
-            with self._connect() as conn:
-                self._after_child(conn, outlet, run_id, code, request_ids)
-        except psycopg.OperationalError as exc:
-            log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
-            self._retry_later(outlet, "database unavailable")
-        finally:
-            if slot and self.slots is not None:
-                self.slots.release()
-            if taken:
-                with self.mutex:
-                    self.running.pop(outlet, None)
-
-    def _wait_for_slot(self) -> bool:
-        """A place among the ``max_parallel`` crawls; False when the daemon stops first."""
-        if self.slots is None:
-            return True
-        while not self.slots.acquire(timeout=WAKE_SECONDS):
-            if self.stop.is_set():
-                return False
-        return True
-
-    def _after_child(
-        self,
-        conn: psycopg.Connection,
-        outlet: str,
-        run_id: int,
-        code: int | str | None,
-        request_ids: list[int],
-    ) -> None:
-        """Close the child's run if it could not, settle its requests, cluster what it stored."""
-        if code == EXIT_BUSY:
-            log.info("busy elsewhere: skipped", extra={"fields": {"outlet": outlet}})
-            runs.drop_unused_run(conn, run_id)
-            requests.release(conn, request_ids)
-            return
-        if code == "timeout":
-            runs.fail_run(conn, run_id, f"timed out after {self.crawl_timeout:.0f}s")
-        elif code in (None, EXIT_STOPPED) or (code != 0 and self.stop.is_set()):
-            # Stopped (by us, or a signal) before it finished: abandoned, and its manual
-            # requests go back to the queue for the next start, not 'failed'.
-            runs.close_run(conn, run_id, "abandoned", "stopped before the end")
-            requests.release(conn, request_ids)
-            request_ids = []
-        elif code != 0:
-            runs.close_run(conn, run_id, "failed", f"crawl process exited with {code}")
-        if code not in (0, None, EXIT_STOPPED) and not self.stop.is_set():
-            self._retry_later(outlet, f"crawl exited with {code}")
-        requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)
-        with self.cluster_mutex:
-            self.stories.cluster_pending(conn)
-        if code == 0:
-            self.failures.pop(outlet, None)
-
     def _interval(self, outlet: str) -> float:
         """Seconds between two scheduled crawls of ``outlet``."""
         return self.every or self.outlets[outlet].interval_minutes * 60.0
@@ -317,46 +238,10 @@ class Daemon:
         self.scheduler.add_job(
             self.crawl,
             DateTrigger(datetime.now(UTC) + timedelta(seconds=delay), timezone=UTC),
-            args=[outlet, self.scheduled_as, []],
+            args=[outlet, "schedule", []],
             id=f"retry:{outlet}",
             replace_existing=True,
         )
-
-    def _run_child(self, outlet: str, trigger: str, run_id: int) -> int | str | None:
-        """The child's exit code; None when stopping before it started; "timeout"."""
-        command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger,
-                   "--no-cluster", "--run-id", str(run_id)]  # fmt: skip
-        env = dict(os.environ, DATABASE_URL=self.conninfo)
-        started = time.monotonic()
-        with self.mutex:
-            if self.stop.is_set():
-                return None
-            child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-            self.running[outlet] = child
-        log.info(
-            "crawl started",
-            extra={"fields": {"outlet": outlet, "trigger": trigger, "pid": child.pid,
-                              "run": run_id}},
-        )  # fmt: skip
-        try:
-            code = child.wait(timeout=self.crawl_timeout)
-        except subprocess.TimeoutExpired:
-            log.error("crawl exceeded %.0fs: stopping it", self.crawl_timeout,
-                      extra={"fields": {"outlet": outlet, "run": run_id}})  # fmt: skip
-            self._terminate(child)
-            return "timeout"
-        log.info("crawl ended", extra={"fields": {"outlet": outlet, "exit": code, "run": run_id,
-                 "seconds": round(time.monotonic() - started, 1)}})  # fmt: skip
-        return code
-
-    @staticmethod
-    def _terminate(child: subprocess.Popen[bytes]) -> None:
-        child.terminate()  # Scrapy stops gracefully on SIGTERM and records the run
-        try:
-            child.wait(timeout=STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
     def _shutdown(self) -> None:
         self.stop.set()

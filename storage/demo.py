@@ -61,8 +61,8 @@ def forget(conn: psycopg.Connection) -> DemoData:
             conn.execute("DELETE FROM story_members WHERE story_id = ANY(%s::bigint[])", (touched,))
             conn.execute("DELETE FROM stories WHERE id = ANY(%s::bigint[])", (touched,))
             conn.execute("DELETE FROM story_merges WHERE into_id = ANY(%s::bigint[])", (touched,))
-            # Runs of the demo: its own, and those of `kliping demo --daemon` (scheduled ones
-            # are 'demo' too; a manual trigger's run is known by what it stored or failed).
+            # Runs of the demo (`kliping demo --daemon` records its runs as 'demo' too), and
+            # any other run that stored or failed a demo URL.
             conn.execute(
                 "DELETE FROM crawl_runs r WHERE r.trigger = 'demo' OR EXISTS (SELECT 1 FROM"
                 " articles a WHERE a.run_id = r.id AND starts_with(a.url, %(base)s))"

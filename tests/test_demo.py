@@ -3,6 +3,7 @@ of DATABASE_URL's database unless asked, and ``--remove`` takes it all away (and
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 from kliping.storage.articles import ArticleRecord, upsert_article
 from kliping.storage.demo import DEMO_BASE, DEMO_PORT
 from tests.fix_db import rows
-from tests.fix_site import Kliping, kliping_env
+from tests.fix_site import Kliping, kliping_env, wait_for
 
 
 @pytest.fixture
@@ -95,3 +96,72 @@ def test_demo_leaves_the_database_url_database_alone(db_url: str, tmp_path: Path
         assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 10
     finally:
         Kliping(embedded).run("db", "stop")
+
+
+@pytest.mark.slow
+def test_demo_daemon_crawls_on_schedule_and_on_trigger_then_removes(
+    db_url: str, tmp_path: Path
+) -> None:
+    import signal
+
+    env = kliping_env(db_url, tmp_path / "none.toml", tmp_path / "home")
+    env.pop("KLIPING_OUTLETS")
+    daemon = subprocess.Popen(
+        Kliping(env).command("demo", "--daemon", "--every", "3600", "--into-database-url"),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: rows(db_url, "SELECT 1 FROM crawl_runs WHERE status = 'ok'"),
+                 180, "a scheduled demo crawl")  # fmt: skip
+        registry = tmp_path / "home" / "demo-outlets.toml"
+        watcher = Kliping(dict(env, KLIPING_OUTLETS=str(registry)))
+        asked = watcher.run("trigger", "tempo")
+        assert asked.returncode == 0, asked.stderr
+        wait_for(lambda: rows(db_url, "SELECT 1 FROM crawl_requests WHERE status = 'done'"),
+                 240, "the triggered crawl")  # fmt: skip
+        status = watcher.run("status")
+        assert status.returncode == 0 and "daemon: alive" in status.stdout
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(60) == 0
+    finally:
+        if daemon.poll() is None:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait()
+    assert {r[0] for r in rows(db_url, "SELECT DISTINCT trigger FROM crawl_runs")} == {"demo"}
+    assert rows(db_url, "SELECT count(*) FROM articles")[0][0] > 0
+    assert Kliping(env).run("demo", "--remove", "--into-database-url").returncode == 0
+    assert rows(db_url, "SELECT count(*) FROM articles") == [(0,)]
+    assert rows(db_url, "SELECT count(*) FROM crawl_runs") == [(0,)]
+
+
+@pytest.mark.slow
+def test_sample_site_serve_prints_the_registry_to_use(db_url: str, tmp_path: Path) -> None:
+    import signal
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = kliping_env(db_url, tmp_path / "none.toml", tmp_path / "home")
+    server = subprocess.Popen(
+        Kliping(env).command("sample-site", "serve", "--port", str(port)),
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(6)]
+        exported = next(line for line in lines if "export KLIPING_OUTLETS=" in line)
+        registry = Path(exported.split("KLIPING_OUTLETS=")[1].split()[0])
+        assert f"http://127.0.0.1:{port}/tempo/rss.xml" in registry.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/tempo/rss.xml") as answer:
+            assert b"<rss" in answer.read()
+        crawl = Kliping(dict(env, KLIPING_OUTLETS=str(registry))).run("crawl", "tempo")
+        assert crawl.returncode == 0, crawl.stderr[-2000:]
+        assert rows(db_url, "SELECT count(*) FROM articles")[0][0] > 0
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import pytest
 
 from kliping.crawler.drift import assess, shares
 from kliping.storage.runs import finish_run, start_run
 from kliping.storage.sources import SAMPLE, SourceRun, record_source, source_history
+from tests.fix_site import Kliping
 
 FEED = "https://www.tempo.co/api/gateway/rss/free/hukum"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -73,3 +75,16 @@ def test_source_stats_round_trip_and_accumulate(conn: psycopg.Connection) -> Non
     (drift,) = assess(history)
     assert "none of 10 entries" in drift.reason
     assert source_history(conn, "tempo", runs=1)[0].run_id == ids[-1]
+
+
+@pytest.mark.slow  # runs `kliping crawl` as a child process
+def test_a_crawl_records_per_source_counts(kliping: Kliping, db_url: str) -> None:
+    assert kliping.run("crawl", "kompas", "detik").returncode == 0
+    with psycopg.connect(db_url) as conn:
+        kompas = source_history(conn, "kompas")
+        detik = source_history(conn, "detik")
+    kinds = {r.kind for r in kompas} | {r.kind for r in detik}
+    assert {"feed", "section", "sitemap"} <= kinds
+    for row in kompas + detik:
+        assert 0 < row.accepted <= row.entries, row
+    assert assess(kompas + detik) == []  # one run: no baseline, no judgement

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
+from kliping.config.extract_rules import ZONES
 from kliping.crawler.extract import ExtractRules, extract
 from kliping.crawler.extract.quality import token_f1
-from kliping.crawler.extract.rules import ZONES
 
 from .test_extract_real import SHAPES, GoldPage, load, published_ok
 

@@ -41,7 +41,7 @@ def test_a_site_inherits_its_network_with_its_own_host() -> None:
     satu, dua = registry["satu"], registry["dua"]
     assert satu.feeds == ("https://satu.grup.id/rss",) and dua.feeds == ("https://dua.grup.id/rss",)
     assert satu.interval_minutes == 20 and dua.interval_minutes == 60  # the site's own wins
-    assert dict(satu.extract) == {"single_page": "query:page=all", "local_tz": "WITA"}
+    assert (satu.extract.single_page, satu.extract.local_tz) == ("query:page=all", "WITA")
     assert satu.network == "grup"
     assert match("https://dua.grup.id/2025/06/09/judul", registry).outlet == "dua"
 

@@ -7,12 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+
 from .core import extract
 from .errors import ExtractionError
 from .fetch import Fetcher, check_http_url
 from .model import Extracted
 from .pages import page_links, single_page_url, stitch
-from .rules import DEFAULT_RULES, ExtractRules
 
 USER_AGENT = "kliping/0.1 (+https://github.com/kliping)"
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # KLIPING_MAX_PAGE_BYTES's default

@@ -8,12 +8,13 @@ from typing import Any
 from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+
 from . import boilerplate, bylines, captions, pubtime, titles, treeclean
 from .document import Page, parse
 from .errors import ExtractionError
 from .language import language
 from .model import Extracted
-from .rules import DEFAULT_RULES, ExtractRules
 
 # trafilatura logs a warning for every page it discards; we raise ExtractionError instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from lxml.html import HtmlElement
 
+from kliping.config.extract_rules import ZONES
+
 from .document import Page
-from .rules import ZONES
 
 MONTHS: dict[str, int] = {
     "januari": 1, "jan": 1, "january": 1,

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from kliping.config.extract_rules import ExtractRules
 from kliping.config.urls import clean, folded, is_paged
 
 from .boilerplate import norm
 from .model import Extracted
-from .rules import ExtractRules
 
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 # Path forms: detik/CNN ".../<slug>/2", republika "-part2", inews "/all", kumparan "/full".

@@ -172,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
     web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sample = command(
+        "sample-site",
+        _lazy("kliping.commands.sample_site", "serve_command"),
+        "serve the bundled offline sample site on 127.0.0.1 and write a registry of its "
+        "outlets (KLIPING_OUTLETS), to watch `kliping daemon` work with no network",
+    )
+    sample.add_argument("action", choices=["serve"])
+    sample.add_argument(
+        "--port", type=int, default=47801, help="the port to serve on (default 47801)"
+    )
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
@@ -202,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("--input", required=True, metavar="FILE.jsonl", help="'-' for stdin")
 
+    from kliping.commands.watch import add_arguments as watch_arguments
+
+    watch_help = "watchlists: saved searches that alert (webhook, email) on new events"
+    watch_arguments(command("watch", _lazy("kliping.commands.watch", "run"), watch_help))
     db = command(
         "db",
         _lazy("kliping.commands.db", "run"),

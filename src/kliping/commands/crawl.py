@@ -7,9 +7,8 @@ import sys
 
 from kliping.cli import CommandError
 from kliping.commands.dates import parse_date
-from kliping.commands.outlets import load
+from kliping.commands.outlets import chosen
 from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
-from kliping.config.outlets import select
 from kliping.crawler.run import CrawlResult, run_crawl
 from kliping.storage import db
 
@@ -32,6 +31,8 @@ def summary(result: CrawlResult) -> str:
                 else ""
             )
         )
+        if t.error:
+            lines.append(f"{'':<14} failed: {t.error}")
     for key in result.busy:
         lines.append(f"{key:<14} skipped: another process is crawling it")
     return "\n".join(lines)
@@ -39,10 +40,12 @@ def summary(result: CrawlResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    outlets = select(load(args), args.outlets)
+    outlets = chosen(args)
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if until and not since:
         raise CommandError("--until needs --since")
+    if since and until and since > until:
+        raise CommandError(f"--since {since} is after --until {until}")
     if args.max_articles < 0:
         raise CommandError("--max-articles must be 0 (no limit) or more")
     if args.run_id is not None and len(outlets) != 1:

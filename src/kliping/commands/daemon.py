@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from kliping.cli import CommandError
-from kliping.commands.outlets import load
-from kliping.config.outlets import select
+from kliping.commands.outlets import chosen
 from kliping.storage import db, requests
 
 ALIVE_SECONDS = 30  # a heartbeat older than this means the daemon is gone
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     every = _seconds(args.every, "--every")
     _seconds(args.crawl_timeout, "--crawl-timeout")
-    outlets = select(load(args), args.outlets)
+    outlets = chosen(args)
     conninfo = db.database_url(args.settings)
     daemon = Daemon(outlets, conninfo, every=every, crawl_timeout=args.crawl_timeout)
     try:
@@ -46,7 +45,7 @@ def scheduled(beat: requests.Heartbeat) -> list[str]:
 
 
 def trigger(args: argparse.Namespace) -> int:
-    outlets = select(load(args), args.outlets)
+    outlets = chosen(args)
     with db.connect(db.database_url(args.settings)) as conn:
         beat = requests.heartbeat(conn)
         alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS

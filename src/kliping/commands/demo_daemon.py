@@ -42,7 +42,7 @@ def watch(settings: Settings, every: float, fast: Mapping[str, str]) -> int:
         )
         # Two crawls at a time: twelve children starting at once on a 2-core machine took
         # ~30 s each just to import Scrapy (measured), and the demo is for watching.
-        daemon = Daemon(outlets, conninfo, every=every, scheduled_as="demo", max_parallel=2)
+        daemon = Daemon(outlets, conninfo, every=every, record_as="demo", max_parallel=2)
         try:
             return daemon.run()
         except DaemonError as exc:

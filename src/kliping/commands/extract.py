@@ -10,7 +10,7 @@ from kliping.commands.outlets import load
 
 
 def run(args: argparse.Namespace) -> int:
-    from kliping.crawler.extract import ExtractionError, ExtractRules, cli_extract
+    from kliping.crawler.extract import ExtractionError, cli_extract
     from kliping.crawler.extract.fetch import check_http_url
 
     rules = None
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
             iter(outlets), None
         )
         if owner is not None:
-            rules = ExtractRules.from_mapping(owner.extract)
+            rules = owner.extract
     try:
         settings = args.settings
         result = cli_extract(

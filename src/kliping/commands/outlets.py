@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 
 from kliping.config.identity import match
-from kliping.config.outlets import Registry, load_registry
+from kliping.config.outlets import Outlet, Registry, load_registry, select
 
 
 def load(args: argparse.Namespace) -> Registry:
@@ -21,6 +21,13 @@ def match_urls(registry: Registry, urls: Iterable[str]) -> None:
         url = raw.strip()
         if url:
             print(json.dumps(match(url, registry).as_dict(), ensure_ascii=False), flush=True)
+
+
+def chosen(args: argparse.Namespace) -> list[Outlet]:
+    """The outlets named on the command line (all when none): keys in any case, each once
+    (naming one twice would start a second, busy run of it)."""
+    names = list(dict.fromkeys(name.strip().lower() for name in args.outlets))
+    return select(load(args), names)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
                 "sections": list(o.sections),
                 "archive": o.archive,
                 "interval_minutes": o.interval_minutes,
+                "network": o.network,
+                "evidence": o.evidence,
             }
             print(json.dumps(row, ensure_ascii=False))
         return 0

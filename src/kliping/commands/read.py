@@ -30,7 +30,7 @@ from kliping.storage.stories import (
 
 
 @contextmanager
-def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
+def _reading(settings: Settings, timeout: int | None = None) -> Iterator[psycopg.Connection]:
     """A connection for reading: migrated when this role may; the README's read-only role
     (SELECT on the views only) may not, and reads the schema as it is."""
     url = db.database_url(settings)
@@ -38,8 +38,9 @@ def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
         conn = db.connect(url)
     except psycopg.errors.InsufficientPrivilege:
         conn = db.connect(url, upgrade=False)
-    # A read that takes longer is a mistake (a pathological --search), not worth a hang.
-    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{READ_TIMEOUT_SECONDS}s",))
+    # The listing commands give up on a statement after ``timeout`` seconds (READ_TIMEOUT_SECONDS).
+    if timeout:
+        conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{timeout}s",))
     try:
         with conn:
             yield conn
@@ -51,6 +52,8 @@ def _reading(settings: Settings) -> Iterator[psycopg.Connection]:
         ) from None
 
 
+# A listing or one story taking longer is a mistake (a pathological --search), not worth a
+# hang; `export` reads everything since a date and may rightly take longer, so it has none.
 READ_TIMEOUT_SECONDS = 60
 
 
@@ -61,11 +64,14 @@ def _outlet(conn: psycopg.Connection, args: argparse.Namespace) -> str | None:
     from kliping.commands.outlets import load
 
     wanted = args.outlet.strip().lower()
-    known = set(load(args))
-    known |= {r[0] for r in conn.execute("SELECT DISTINCT outlet FROM story_articles")}
-    if wanted not in known:
-        raise CommandError(f"unknown outlet {args.outlet!r} (known: {', '.join(sorted(known))})")
-    return wanted
+    registry = set(load(args))
+    if wanted in registry:
+        return wanted
+    # An outlet since removed from the registry still has its stories.
+    if conn.execute("SELECT 1 FROM story_articles WHERE outlet = %s LIMIT 1", (wanted,)).fetchone():
+        return wanted
+    known = registry | {r[0] for r in conn.execute("SELECT DISTINCT outlet FROM story_articles")}
+    raise CommandError(f"unknown outlet {args.outlet!r} (known: {', '.join(sorted(known))})")
 
 
 def _wib(when: datetime | None) -> str:
@@ -159,8 +165,31 @@ def print_table(stories: list[StoryRow], out: Any = sys.stdout) -> None:
         )
 
 
+# Input bounds, checked before any query: a listing longer than this is a job for `export`;
+# a search of more words is no search (20,000 words overflowed Postgres' parser stack).
+MAX_LIMIT = 100_000
+MAX_SEARCH_WORDS, MAX_SEARCH_CHARS = 64, 1000
+MAX_ID = 2**63 - 1  # bigint
+
+
+def _check_stories_input(args: argparse.Namespace) -> None:
+    if not 0 <= args.limit <= MAX_LIMIT:
+        raise CommandError(f"--limit must be between 0 (all) and {MAX_LIMIT}")
+    if args.min_size < 1:
+        raise CommandError("--min-size must be 1 or more")
+    if args.search is not None:
+        words = args.search.split()
+        if not words:
+            raise CommandError("--search needs at least one word")
+        if len(words) > MAX_SEARCH_WORDS or len(args.search) > MAX_SEARCH_CHARS:
+            raise CommandError(
+                f"--search takes at most {MAX_SEARCH_WORDS} words ({MAX_SEARCH_CHARS} characters)"
+            )
+
+
 def stories(args: argparse.Namespace) -> int:
-    with _reading(args.settings) as conn:
+    _check_stories_input(args)
+    with _reading(args.settings, READ_TIMEOUT_SECONDS) as conn:
         found = list_stories(
             conn,
             since=day_start(args.since, "--since"),
@@ -183,7 +212,9 @@ def stories(args: argparse.Namespace) -> int:
 
 
 def story(args: argparse.Namespace) -> int:
-    with _reading(args.settings) as conn:
+    if not 1 <= args.id <= MAX_ID:
+        raise CommandError(f"no story {args.id}")
+    with _reading(args.settings, READ_TIMEOUT_SECONDS) as conn:
         found = get_story(conn, args.id)
         if found is None:
             try:

@@ -10,9 +10,11 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kliping.sample_site.server import SampleSite
 from tests.fix_db import rows
 from tests.fix_site import Kliping, wait_for
 
@@ -155,3 +157,70 @@ def test_a_database_that_never_answers_does_not_hang_stories(kliping: Kliping) -
         listener.close()
         for conn in held:
             conn.close()
+
+
+@pytest.mark.slow
+def test_crawl_obeys_sigterm_while_postgres_is_down(
+    kliping: Kliping,
+    db_url: str,
+    pg_embedded,  # type: ignore[no-untyped-def]
+) -> None:
+    if pg_embedded is None:
+        pytest.skip("stops the test server: only with the embedded one")
+    slow = dict(kliping.env, KLIPING_DOWNLOAD_DELAY="0.3", KLIPING_CONCURRENCY_PER_DOMAIN="1")
+    child = Kliping(slow).start("crawl", "kompas", "tribunnews")
+    try:
+        wait_for(lambda: rows(db_url, "SELECT 1 FROM articles"), 60, "a first stored article")
+        pg_embedded.stop()
+        try:
+            child.send_signal(signal.SIGTERM)
+            # A hang detector, not a speed test: before, it waited for Postgres to return.
+            _, stderr = child.communicate(timeout=120)
+        finally:
+            pg_embedded.ensure_running()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 143, stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+    # Its runs could not be recorded while the database was down: the next crawl of the
+    # outlets closes them as abandoned, and nothing stored is half-written.
+    assert kliping.run("crawl", "kompas", "tribunnews").returncode == 0
+    statuses = [r[0] for r in rows(db_url, "SELECT status FROM crawl_runs ORDER BY id")]
+    assert statuses[:2] == ["abandoned", "abandoned"] and "running" not in statuses
+    assert rows(db_url, "SELECT count(*) FROM articles WHERE text = '' OR title IS NULL") == [(0,)]
+
+
+def _never_ok_without_work(db_url: str, done: subprocess.CompletedProcess[str]) -> None:
+    """Refused at the edge (no run), or a run recorded 'failed' with its reason: never 'ok'."""
+    assert done.returncode != 0, done.stderr[-2000:]
+    recorded = rows(db_url, "SELECT status, error FROM crawl_runs")
+    assert all(status == "failed" and error for status, error in recorded), recorded
+
+
+@pytest.mark.slow
+def test_a_crawl_that_cannot_start_its_workers_is_failed_with_the_reason(
+    kliping: Kliping, db_url: str
+) -> None:
+    env = dict(kliping.env, KLIPING_EXTRACT_WORKERS=str(10**23))
+    _never_ok_without_work(db_url, Kliping(env).run("crawl", "tempo"))
+
+
+@pytest.mark.slow
+def test_a_backfill_with_a_broken_archive_template_is_failed_with_the_reason(
+    kliping: Kliping, db_url: str, site: SampleSite, tmp_path: Path
+) -> None:
+    registry = tmp_path / "broken.toml"
+    registry.write_text(site.registry_text().replace("&page={page}", "&page={page}&x={nosuch}", 1))
+    env = dict(kliping.env, KLIPING_OUTLETS=str(registry))
+    done = Kliping(env).run("crawl", "detik", "--since", "2025-07-14", "--until", "2025-07-15")
+    _never_ok_without_work(db_url, done)
+    if rows(db_url, "SELECT 1 FROM crawl_runs"):  # not refused when the registry was read
+        assert "failed: bad archive template" in done.stdout, done.stdout
+
+
+def test_outlet_names_ignore_case_and_repeats(kliping: Kliping, db_url: str) -> None:
+    done = kliping.run("crawl", "Tempo", "TEMPO")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert rows(db_url, "SELECT outlet, status FROM crawl_runs") == [("tempo", "ok")]
