@@ -14,7 +14,6 @@ half-way is finished, or redone from scratch while nothing is stored yet, by the
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import re
@@ -44,6 +43,10 @@ _SOCKET_PATH_MAX = 90
 # A socket folder inside the data folder must also be a plain path: libpq splits a host at
 # commas, and postgresql.conf's list syntax at commas and quotes.
 _PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
+# Messages of a server that will answer soon: crash recovery replays the WAL since the last
+# checkpoint (checkpoint_timeout 5 min: seconds of work on this scale), so wait up to a minute.
+_TRANSIENT = ("starting up", "recovery mode", "not yet accepting connections")
+_RECOVERY_WAIT = 60.0
 # Phases of the first start, in order; a state file without one predates them (= ready).
 INITDB, CREATED, READY = "initdb", "created", "ready"
 
@@ -136,13 +139,7 @@ class EmbeddedPostgres:
     # -- first start ------------------------------------------------------------------------
 
     def _data_dir(self, user: str | None) -> Path:
-        wanted = self.home / "pgdata"
-        if user is None or pgctl.traversable_by(user, self.home):
-            return wanted
-        # e.g. /root is 0700: the server user cannot reach it. Keep the cluster in a
-        # root-owned place it can reach, named after the home so homes do not collide.
-        digest = hashlib.sha1(str(self.home.resolve()).encode()).hexdigest()[:12]
-        return Path("/var/lib/kliping") / digest / "pgdata"
+        return pgctl.data_dir_for(self.home, user)
 
     @staticmethod
     def _fresh(data_dir: Path) -> bool:
@@ -279,17 +276,23 @@ class EmbeddedPostgres:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
 
     def _probe(self, state: dict[str, str]) -> None:
-        """One connection: a refused password is named; a full server is left alone."""
-        try:
-            psycopg.connect(self.conninfo(), connect_timeout=10).close()
-        except psycopg.OperationalError as exc:
-            text = str(exc)
-            if "password authentication failed" in text:
-                raise EmbeddedServerBusy(
-                    f"the running embedded server refuses the password in {self.state_file} "
-                    "(was it edited?): the server is left running"
-                ) from None
-            if f'database "{DATABASE}" does not exist' in text:
-                self._create_database(state)  # a first start killed before it was created
+        """One connection: a refused password is named; a full server is left alone; a server
+        recovering from a crash (after a full disk, a kill -9) is waited for."""
+        deadline = time.monotonic() + _RECOVERY_WAIT
+        while True:
+            try:
+                psycopg.connect(self.conninfo(), connect_timeout=10).close()
                 return
-            raise  # e.g. too many clients: "database unavailable", and the server lives on
+            except psycopg.OperationalError as exc:
+                text = str(exc)
+                if "password authentication failed" in text:
+                    raise EmbeddedServerBusy(
+                        f"the running embedded server refuses the password in {self.state_file}"
+                        " (was it edited?): the server is left running"
+                    ) from None
+                if f'database "{DATABASE}" does not exist' in text:
+                    self._create_database(state)  # a first start killed before it was created
+                    return
+                if not any(m in text for m in _TRANSIENT) or time.monotonic() > deadline:
+                    raise  # e.g. too many clients: "database unavailable", the server lives on
+            time.sleep(0.5)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import logging
 import os
 import pwd
@@ -88,6 +89,15 @@ def traversable_by(user: str, path: Path) -> bool:
         if not ok:
             return False
     return True
+
+
+def data_dir_for(home: Path, user: str | None) -> Path:
+    """home/pgdata, unless the server user cannot reach it (e.g. /root is 0700): then a
+    root-owned place it can reach, named after the home so homes do not collide."""
+    if user is None or traversable_by(user, home):
+        return home / "pgdata"
+    digest = hashlib.sha1(str(home.resolve()).encode()).hexdigest()[:12]
+    return Path("/var/lib/kliping") / digest / "pgdata"
 
 
 def run_pg(tool: str, *args: str, user: str | None) -> subprocess.CompletedProcess[str]:

@@ -109,6 +109,7 @@ class Fetcher:
         watchdog.start()
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        path = quote(path, safe=_URL_SAFE)  # "/berita-ü" goes as "/berita-%C3%BC", as browsers do
         try:
             headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
             conn.request("GET", path, headers=headers)
@@ -128,7 +129,7 @@ class Fetcher:
                 chunks.append(chunk)
             charset = _CHARSET.search(response.getheader("Content-Type") or "")
             return response.status, None, b"".join(chunks), charset and charset.group(1)
-        except (OSError, http.client.HTTPException) as err:
+        except (OSError, ValueError, http.client.HTTPException) as err:  # ValueError: idna, ...
             if time.monotonic() >= self.deadline:
                 raise ExtractionError(
                     url, "fetch failed: no complete answer before the deadline"

@@ -17,6 +17,9 @@ from kliping.config.errors import SettingsError
 from kliping.config.exits import EXIT_ERROR, EXIT_USAGE
 from kliping.config.settings import Settings
 from kliping.dedup.jsonl import InputError, checked_lines
+from kliping.sample_site.server import SampleSite
+from tests.fix_db import rows
+from tests.fix_site import Kliping
 
 SECRET = "s3cret-Pw"
 
@@ -180,3 +183,12 @@ def test_cluster_command_with_a_huge_line(tmp_path: object) -> None:
     )
     assert done.returncode == EXIT_ERROR
     assert done.stderr.strip() == "kliping: -: line 2: longer than 4194304 characters"
+
+
+@pytest.mark.slow
+def test_the_same_outlet_twice_is_one_crawl(
+    kliping: Kliping, site: SampleSite, db_url: str
+) -> None:
+    done = kliping.run("crawl", "tempo", "tempo", "--max-articles", "2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert rows(db_url, "SELECT outlet, status FROM crawl_runs") == [("tempo", "ok")]

@@ -275,3 +275,53 @@ def test_a_read_only_home_is_one_line(base: Path) -> None:
         assert "Read-only" in line or "not writable" in line
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_disk_that_fills_under_a_running_server(base: Path) -> None:
+    """Writes fail with ENOSPC named, nothing committed is lost, and once space is freed the
+    same server (or a restarted one) takes writes again."""
+    mount = base / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256m,mode=0755", "tmpfs", str(mount)],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    server = EmbeddedPostgres(mount / "home")
+    try:
+        conninfo = server.ensure_running()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("CREATE TABLE filler (n int, pad text)")
+            conn.execute("INSERT INTO filler SELECT i, 'kept' FROM generate_series(1, 100) i")
+        used = os.statvfs(mount)
+        used_bytes = (used.f_blocks - used.f_bfree) * used.f_frsize
+        shrink = f"remount,size={used_bytes + 8 * 1024 * 1024}"
+        assert subprocess.run(["mount", "-o", shrink, str(mount)]).returncode == 0
+        failure = ""
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                for _ in range(200):  # 200 x 1 MB of incompressible text: past the 8 MB left
+                    conn.execute(
+                        "INSERT INTO filler SELECT 0, string_agg(md5(random()::text), '')"
+                        " FROM generate_series(1, 32768)"
+                    )
+        except psycopg.Error as exc:
+            failure = str(exc)
+        assert "No space left on device" in failure, failure
+        assert subprocess.run(["mount", "-o", "remount,size=256m", str(mount)]).returncode == 0
+        with psycopg.connect(server.ensure_running(), autocommit=True) as conn:
+            kept = conn.execute("SELECT count(*) FROM filler WHERE pad = 'kept'").fetchone()
+            assert kept == (100,)  # nothing committed before the disk filled is lost
+            conn.execute("INSERT INTO filler VALUES (101, 'after')")
+    finally:
+        stop_and_remove(server)
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_disk_full_is_named_by_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    from kliping import cli
+
+    error = psycopg.errors.DiskFull("could not extend file: No space left on device")
+    assert cli._database_error(error, psycopg) == 69
+    assert "disk full (ENOSPC)" in capsys.readouterr().err

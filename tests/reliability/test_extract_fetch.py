@@ -40,7 +40,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path
-        if path == "/article":
+        if path in ("/article", "/berita-%C3%BC"):  # the second: a non-ASCII path, encoded
             self._send(200, PAGE, Content_Type="text/html; charset=utf-8")
         elif path == "/to-other-port":
             self._send(302, Location=f"http://127.0.0.1:{self.other_port}/article")
@@ -97,6 +97,12 @@ def _extract(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_a_non_ascii_path_is_sent_percent_encoded(origin: str) -> None:
+    done = _extract(f"{origin}/berita-ü")  # http.client refused it: an internal error before
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["title"]
+
+
 def test_a_redirect_to_another_port_reports_the_final_url(origin: str) -> None:
     done = _extract(f"{origin}/to-other-port")
     assert done.returncode == 0, done.stderr
@@ -114,6 +120,7 @@ def test_a_redirect_to_another_port_reports_the_final_url(origin: str) -> None:
         ("http://exa mple.com/", "spaces or control characters"),
         ("http://127.0.0.1/a\nb", "spaces or control characters"),
         ("http://127.0.0.1:99999/", "malformed URL"),
+        ("http://a..b/", "fetch failed: encoding with 'idna' codec failed"),  # no DNS asked
     ],
 )
 def test_other_schemes_and_malformed_urls_are_refused(target: str, reason: str) -> None:
