@@ -1,208 +1,220 @@
-"""Story clustering quality of `cluster_jsonl` on the labelled development sets.
+"""Clustering quality on every labelled development set at once, on a tuning and a confirming half.
 
-    python bench/cluster_quality.py            # all data sets, tables on stdout
-    python bench/cluster_quality.py --seeds 0 1 2 3
+    python bench/cluster_quality.py                       # everything, current Params
+    python bench/cluster_quality.py event_core=4          # any Params field overridden
+    python bench/cluster_quality.py --sets topic events --no-baseline --json out.json
 
-(a) uci_dev.jsonl: English headlines; `published` removed and lines shuffled (fixed seeds),
-    because the timestamps alone give the answer away (shared/data/README.md). A naive single-pass
-    word TF-IDF centroid baseline runs beside it, at its best threshold on the same data.
-(b) id_events_dev.jsonl: Indonesian full text, time kept.
-(c) sample_site/data/*.jsonl: the project's own sample corpus, with duplicate precision/recall.
+Each set is clustered whole (at its real density) and scored separately on two halves of its
+gold labels, split by a hash of the label (blake2b, first bit): **tune on half A, confirm on B**.
+
+- uci (story level): uci_dev.jsonl, English headlines; `published` removed and lines shuffled
+  (8 seeds), because its timestamps give the answer away (shared/data/README.md);
+- events (event level): id_events_dev.jsonl, Indonesian full text, time kept;
+- topic (event level): id_topic_dev.jsonl, one-topic Indonesian headlines, time kept;
+- sample (event level): sample_site/data/*.jsonl, the sample corpus, time kept (+ copies found).
+
+Beside kliping, in the same run: every article alone, and the naive single-pass TF-IDF centroid
+clusterer (``evaluate.naive_centroid``) at the threshold that scores best on half A.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import math
 import random
+import statistics
 import sys
-import time
-from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
-from kliping.dedup.evaluate import Scores, bcubed, pairwise
+from kliping.dedup.evaluate import bcubed, naive_centroid, pairwise
 from kliping.dedup.offline import cluster_jsonl
+from kliping.dedup.params import Params
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 UCI = SHARED / "data" / "uci_dev.jsonl"
 ID_EVENTS = SHARED / "data" / "id_events_dev.jsonl"
+ID_TOPIC = SHARED / "data" / "id_topic_dev.jsonl"
 SAMPLE = REPO / "sample_site" / "data"
 
+# set -> (level judged, shuffled without time?)
+SETS = {"uci": ("story", True), "events": ("event", False), "topic": ("event", False),
+        "sample": ("event", False)}  # fmt: skip
+NAIVE_THRESHOLDS = (0.1, 0.15, 0.2, 0.27, 0.35, 0.45)
+Row = dict[str, Any]
 
-def load(path: Path) -> list[dict[str, object]]:
+
+def load(path: Path) -> list[Row]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def without_time(rows: list[dict[str, object]], seed: int) -> list[dict[str, object]]:
+def load_set(name: str) -> list[Row]:
+    if name == "sample":
+        rows = []
+        for f in sorted(SAMPLE.glob("*.jsonl")):
+            for r in load(f):
+                text = r.get("text") or "\n".join(r.get("paragraphs") or [])
+                rows.append({**r, "text": text})
+        return rows
+    path = {"uci": UCI, "events": ID_EVENTS, "topic": ID_TOPIC}[name]
+    return load(path) if path.exists() else []
+
+
+def without_time(rows: list[Row], seed: int) -> list[Row]:
     """`published` set to null and the order shuffled with a fixed seed."""
     out = [{**r, "published": None} for r in rows]
     random.Random(seed).shuffle(out)
     return out
 
 
-def predict(rows: list[dict[str, object]]) -> tuple[dict[str, str], dict[str, str | None]]:
-    lines = [
-        json.dumps({k: v for k, v in r.items() if k not in ("story", "duplicate_of")}) for r in rows
-    ]
-    out = list(cluster_jsonl(lines))
-    return {o["id"]: o["story"] for o in out}, {o["id"]: o["duplicate_of"] for o in out}  # type: ignore[misc]
+def half(label: str) -> str:
+    return "AB"[hashlib.blake2b(label.encode(), digest_size=8).digest()[0] & 1]
 
 
-def naive_baseline(rows: list[dict[str, object]], threshold: float) -> dict[str, str]:
-    """Single pass; raw-tf word TF-IDF (idf from the docs seen so far); cosine to every centroid."""
-    df: Counter[str] = Counter()
-    centroids: list[dict[str, float]] = []
-    labels: list[str] = []
-    pred: dict[str, str] = {}
-    for n, r in enumerate(rows):
-        words = f"{r.get('title') or ''} {r.get('text') or ''}".lower().split()
-        tf = Counter(w.strip(".,:;!?\"'()") for w in words)
-        tf.pop("", None)
-        vec = {w: c * (math.log((n + 1) / (df[w] + 1)) + 1) for w, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vec = {w: v / norm for w, v in vec.items()}
-        df.update(tf.keys())
-        best, best_s = -1, 0.0
-        for i, c in enumerate(centroids):
-            cn = math.sqrt(sum(v * v for v in c.values())) or 1.0
-            s = sum(v * c.get(w, 0.0) for w, v in vec.items()) / cn
-            if s > best_s:
-                best, best_s = i, s
-        if best >= 0 and best_s >= threshold:
-            for w, v in vec.items():
-                centroids[best][w] = centroids[best].get(w, 0.0) + v
-            pred[str(r["id"])] = labels[best]
-        else:
-            centroids.append(dict(vec))
-            labels.append(str(r["id"]))
-            pred[str(r["id"])] = str(r["id"])
-    return pred
+def cluster(rows: list[Row], params: Params) -> list[dict[str, str | None]]:
+    drop = ("story", "duplicate_of", "paragraphs")
+    lines = [json.dumps({k: v for k, v in r.items() if k not in drop}) for r in rows]
+    return list(cluster_jsonl(lines, params))
 
 
-def best_naive(rows: list[dict[str, object]], gold: dict[str, str]) -> tuple[float, Scores, Scores]:
-    best = (0.0, Scores(0, 0, 0), Scores(0, 0, 0))
-    for th in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        pred = naive_baseline(rows, th)
-        b = bcubed(gold, pred)
-        if b.f1 > best[1].f1:
-            best = (th, b, pairwise(gold, pred))
-    return best
+def scores(gold: dict[str, str], pred: dict[str, str]) -> dict[str, list[float]]:
+    """Per half and for the whole set: [B3 P, B3 R, B3 F1, pairwise F1]."""
+    out = {}
+    for h in "ABW":
+        g = {i: s for i, s in gold.items() if h == "W" or half(s) == h}
+        b, pw = bcubed(g, pred), pairwise(g, pred)
+        out[h] = [b.precision, b.recall, b.f1, pw.f1]
+    return out
 
 
-def row(name: str, b: Scores, pw: Scores, extra: str = "") -> str:
-    return (
-        f"| {name} | {b.precision:.3f} | {b.recall:.3f} | **{b.f1:.3f}** | "
-        f"{pw.precision:.3f} | {pw.recall:.3f} | {pw.f1:.3f} |{extra}"
-    )
-
-
-HEADER = "| run | B3 P | B3 R | B3 F1 | pair P | pair R | pair F1 |\n|---|---|---|---|---|---|---|"
-
-
-def bench_uci(seeds: list[int], baseline: bool) -> None:
-    if not UCI.exists():
-        print(f"skip uci: {UCI} missing")
-        return
-    rows = load(UCI)
-    gold = {str(r["id"]): str(r["story"]) for r in rows}
-    n_stories = len(set(gold.values()))
-    print(f"\n## uci_dev ({len(rows)} headlines, {n_stories} stories), no time, shuffled\n")
-    print(HEADER)
-    f1s = []
-    for seed in seeds:
-        shuffled = without_time(rows, seed)
-        t0 = time.perf_counter()
-        pred, _ = predict(shuffled)
-        dt = time.perf_counter() - t0
-        b, pw = bcubed(gold, pred), pairwise(gold, pred)
-        f1s.append(b.f1)
-        print(row(f"kliping seed={seed}", b, pw, f" {len(set(pred.values()))} stories, {dt:.1f}s"))
-        if baseline:
-            th, nb, npw = best_naive(shuffled, gold)
-            print(row(f"naive TF-IDF centroid seed={seed} (best th={th})", nb, npw))
-    print(f"\nkliping B-cubed F1 mean over seeds {seeds}: {sum(f1s) / len(f1s):.3f}")
-
-
-def bench_id_events(baseline: bool) -> None:
-    if not ID_EVENTS.exists():
-        print(f"skip id_events: {ID_EVENTS} missing")
-        return
-    rows = load(ID_EVENTS)
-    gold = {str(r["id"]): str(r["story"]) for r in rows}
-    print(
-        f"\n## id_events_dev ({len(rows)} articles, {len(set(gold.values()))} events), time kept\n"
-    )
-    print(HEADER)
-    pred, _ = predict(rows)
-    print(
-        row(
-            "kliping",
-            bcubed(gold, pred),
-            pairwise(gold, pred),
-            f" {len(set(pred.values()))} stories",
-        )
-    )
-    alone = {i: i for i in gold}
-    print(row("every article alone", bcubed(gold, alone), pairwise(gold, alone)))
+def job(args: tuple[str, int, dict[str, Any], bool]) -> Row:
+    name, seed, overrides, baseline = args
+    params = replace(Params(), **overrides)
+    rows = load_set(name)
+    if SETS[name][1]:
+        rows = without_time(rows, seed)
+    gold = {str(r["id"]): str(r["story"]) for r in rows if r.get("story")}
+    out = cluster(rows, params)
+    res: Row = {"set": name, "seed": seed}
+    for level in ("event", "story"):
+        res[level] = scores(gold, {str(o["id"]): str(o[level]) for o in out})
+    res["alone"] = scores(gold, {i: i for i in gold})
     if baseline:
-        th, nb, npw = best_naive(rows, gold)
-        print(row(f"naive TF-IDF centroid (best th={th})", nb, npw))
+        res["naive"] = {th: scores(gold, naive_centroid(rows, th)) for th in NAIVE_THRESHOLDS}
+    if name == "sample":
+        said = {str(o["id"]): o["duplicate_of"] for o in out if o["duplicate_of"]}
+        real = {str(r["id"]): r["duplicate_of"] for r in rows if r.get("duplicate_of")}
+        right = sum(1 for i, d in said.items() if real.get(i) == d)
+        res["copies"] = [len(real), len(said), right]
+    return res
 
 
-def bench_sample() -> None:
-    files = sorted(SAMPLE.glob("*.jsonl")) if SAMPLE.exists() else []
-    if not files:
-        print(f"\nskip sample corpus: no {SAMPLE}/*.jsonl yet")
-        return
-    rows = []
-    for f in files:
-        for r in load(f):
-            text = r.get("text") or "\n".join(r.get("paragraphs") or [])  # type: ignore[arg-type]
-            rows.append({**r, "text": text})
-    labelled = [r for r in rows if r.get("story")]
-    gold = {str(r["id"]): str(r["story"]) for r in labelled}
-    print(
-        f"\n## sample corpus ({len(rows)} articles from {len(files)} files, "
-        f"{len(set(gold.values()))} stories), time kept\n"
-    )
-    pred, dups = predict(rows)
-    print(HEADER)
-    print(
-        row(
-            "kliping",
-            bcubed(gold, {i: pred[i] for i in gold}),
-            pairwise(gold, {i: pred[i] for i in gold}),
-        )
-    )
-    truth = {str(r["id"]): r.get("duplicate_of") for r in rows}
-    said = {i for i, d in dups.items() if d}
-    real = {i for i, d in truth.items() if d}
-    right = {i for i in said & real if dups[i] == truth[i]}
-    p = len(right) / len(said) if said else 1.0
-    r = len(right) / len(real) if real else 1.0
-    print(
-        f"\nduplicates: {len(real)} labelled, {len(said)} found, precision {p:.3f}, recall {r:.3f}"
-        " (a hit needs the same `duplicate_of`)"
-    )
+def _mean(runs: list[Row], key: str, h: str, th: float | None = None) -> list[float]:
+    vals = [r[key][th][h] if th is not None else r[key][h] for r in runs]
+    return [statistics.fmean(v[i] for v in vals) for i in range(4)]
+
+
+def summarise(results: list[Row], sets: list[str], baseline: bool) -> Row:
+    summary: Row = {}
+    for name in sets:
+        runs = [r for r in results if r["set"] == name]
+        if not runs:
+            continue
+        level = SETS[name][0]
+        s: Row = {"level": level, "runs": len(runs)}
+        for key in ("event", "story", "alone"):
+            s[key] = {h: _mean(runs, key, h) for h in "ABW"}
+        s["sd"] = {
+            h: statistics.pstdev(r[level][h][2] for r in runs) if len(runs) > 1 else 0.0
+            for h in "AB"
+        }
+        if baseline:
+            th = max(NAIVE_THRESHOLDS, key=lambda t: _mean(runs, "naive", "A", t)[2])
+            s["naive"] = {h: _mean(runs, "naive", h, th) for h in "ABW"}
+            s["naive_threshold"] = th
+        if "copies" in runs[0]:
+            s["copies"] = runs[0]["copies"]
+        summary[name] = s
+    return summary
+
+
+def report(summary: Row) -> None:
+    head = "| set (level judged) | run | A: B3 P | B3 R | B3 F1 | pair F1 | B: B3 P | B3 R | B3 F1"
+    print(head + " | pair F1 | whole: B3 F1 | pair F1 |\n" + "|---" * 12 + "|")
+    for name, s in summary.items():
+        level = s["level"]
+        other = "story" if level == "event" else "event"
+        names = [(level, f"kliping {level}"), (other, f"kliping {other}"), ("alone", "alone")]
+        if "naive" in s:
+            names.append(("naive", f"naive (th {s['naive_threshold']})"))
+        for key, label in names:
+            cells = " | ".join(
+                " | ".join(
+                    f"**{x:.3f}**" if i == 2 and key == level else f"{x:.3f}"
+                    for i, x in enumerate(s[key][h])
+                )
+                for h in "AB"
+            )
+            whole = s[key]["W"]
+            cells += f" | {whole[2]:.3f} | {whole[3]:.3f}"
+            runs = f"{s['runs']} run{'s' * (s['runs'] > 1)}"
+            print(f"| {name} ({level}, {runs}) | {label} | {cells} |")
+        if s["runs"] > 1:
+            print(f"| {name} | shuffle sd of B3 F1 | | | {s['sd']['A']:.3f} | | | | "
+                  f"{s['sd']['B']:.3f} | | | |")  # fmt: skip
+    for name, s in summary.items():
+        if "copies" in s:
+            real, said, right = s["copies"]
+            print(f"\n{name}: copies labelled {real}, found {said}, right {right}")
+
+
+def _value(text: str) -> object:
+    if text == "None":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
-    ap.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (faster)")
-    ap.add_argument("--only", choices=["uci", "id", "sample"], help="one data set")
+    ap.add_argument("overrides", nargs="*", help="Params field=value")
+    ap.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
+    ap.add_argument("--shuffles", type=int, default=8, help="uci shuffles (seeds 0..n-1)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    ap.add_argument("--json", type=Path, help="write the summary here")
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
-    if args.only in (None, "uci"):
-        bench_uci(args.seeds, not args.no_baseline)
-    if args.only in (None, "id"):
-        bench_id_events(not args.no_baseline)
-    if args.only in (None, "sample"):
-        bench_sample()
+    known = {f.name for f in fields(Params)}
+    kw = {}
+    for arg in args.overrides:
+        key, _, value = arg.partition("=")
+        if key not in known:
+            print(f"unknown Params field: {key}", file=sys.stderr)
+            return 2
+        kw[key] = _value(value)
+    jobs = []
+    for name in args.sets:
+        seeds = range(args.shuffles) if SETS[name][1] else range(1)
+        jobs += [(name, seed, kw, not args.no_baseline) for seed in seeds]
+    jobs.sort(key=lambda j: j[0] != "uci")  # the long ones first
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = list(pool.map(job, jobs))
+    summary = summarise(results, args.sets, not args.no_baseline)
+    print(f"Params overrides: {kw or 'none'}\n")
+    report(summary)
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=1))
     return 0
 
 

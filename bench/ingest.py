@@ -49,23 +49,20 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from kliping.config.outlets import Outlet, parse_registry
 from kliping.crawler.extract import ExtractionError, ExtractRules, extract, page_links
 from kliping.crawler.extract import single_page_url as one_page_view
 from kliping.sample_site.server import SampleSite, serve
-from kliping.storage import migrate
-from kliping.storage.embedded import EmbeddedPostgres
 
-KIB = 1024
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared lab/ toolkit
+from lab.pg import fresh_database, start_postgres
+from lab.procs import KIB, SAMPLE_EVERY, TreeWatch
+
 # Article pages of detik, Kompas, Tribun, CNN Indonesia weigh 50-200 KiB of HTML, most near
 # 100 KiB: a triangular draw over that range (mean ~117 KiB).
 PAD_LOW, PAD_MODE, PAD_HIGH = 50 * KIB, 100 * KIB, 200 * KIB
 GOAL = 1.2  # kliping must ingest at least 1.2x the pages/s of bare one-process trafilatura
-SAMPLE_EVERY = 0.1  # seconds between two readings of the crawl's process tree
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def pad_for(path: str) -> int:
@@ -132,7 +129,7 @@ def fetch(url: str) -> bytes:
 
 def article_pages(url: str, outlet: Outlet) -> list[Page]:
     """The pages the crawler fetches for one article: its one-page view, else every page."""
-    rules = ExtractRules.from_mapping(outlet.extract)
+    rules = outlet.extract
     first = one_page_view(url, rules) or url
     html = fetch(first)
     pages = [Page(first, html, outlet, rules)]
@@ -140,24 +137,6 @@ def article_pages(url: str, outlet: Outlet) -> list[Page]:
         if other != first:
             pages.append(Page(other, fetch(other), outlet, rules))
     return pages
-
-
-def start_postgres(folder: Path) -> tuple[EmbeddedPostgres, str]:
-    # As root the server runs as an unprivileged user: its home must be traversable (0755).
-    folder.mkdir(mode=0o755)
-    folder.parent.chmod(0o755)
-    server = EmbeddedPostgres(folder)
-    return server, server.ensure_running()
-
-
-def fresh_database(conninfo: str, name: str) -> str:
-    """A new, migrated database on the server: each crawl starts from nothing stored."""
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_conninfo(conninfo, dbname=name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        migrate.upgrade(conn)
-    return url
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -186,106 +165,6 @@ def kliping_extract(page: Page) -> object:
         return extract(page.html, page.url, page.rules)
     except ExtractionError:
         return None
-
-
-def _processes() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds so far) for every process, from /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            found[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
-    return found
-
-
-def _tree(root: int, processes: dict[int, tuple[int, float]]) -> list[int]:
-    """``root`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in processes.items():
-        children.setdefault(ppid, []).append(pid)
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _memory(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in bytes; PSS splits shared pages among their sharers."""
-    rss = pss = 0
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Rss:"):
-                    rss = int(line.split()[1]) * KIB
-                elif line.startswith("Pss:"):
-                    pss = int(line.split()[1]) * KIB
-    except OSError:
-        pass
-    return rss, pss
-
-
-def _role(pid: int) -> str:
-    """crawler, worker (multiprocessing: forkserver, extraction workers) or profiler."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            argv = fh.read().split(b"\0")
-    except OSError:
-        return "crawler"
-    if b"py-spy" in argv[0]:
-        return "profiler"
-    return "worker" if any(b"multiprocessing" in a for a in argv) else "crawler"
-
-
-class TreeWatch(threading.Thread):
-    """Peak summed RSS and PSS, and CPU time by role, of the crawl's process tree (crawler,
-    forkserver, extraction workers); and the CPU time the Postgres server and the sample site
-    spend meanwhile. Read from /proc every SAMPLE_EVERY seconds."""
-
-    def __init__(self, root: int, neighbours: dict[str, int]) -> None:
-        super().__init__(daemon=True)
-        self.root, self.neighbours = root, neighbours
-        self.peak_rss = self.peak_pss = self.peak_processes = self.largest = 0
-        self.roles: dict[int, str] = {}
-        self.cpu: dict[int, float] = {}  # pid -> CPU seconds at the last reading
-        self.before: dict[int, float] = {}  # neighbours' pids -> CPU seconds at the start
-        self.done = threading.Event()
-        self._read_neighbours(_processes(), first=True)
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            processes = _processes()
-            tree = [p for p in _tree(self.root, processes) if p in processes]
-            for pid in tree:
-                if pid not in self.roles:
-                    self.roles[pid] = _role(pid)
-            tree = [p for p in tree if self.roles[p] != "profiler"]
-            sizes = [_memory(pid) for pid in tree]
-            self.peak_rss = max(self.peak_rss, sum(r for r, _ in sizes))
-            self.largest = max([self.largest, *(r for r, _ in sizes)])
-            self.peak_pss = max(self.peak_pss, sum(p for _, p in sizes))
-            self.peak_processes = max(self.peak_processes, len(tree))
-            self.cpu.update((pid, processes[pid][1]) for pid in tree)
-            self._read_neighbours(processes)
-            self.done.wait(SAMPLE_EVERY)
-
-    def _read_neighbours(
-        self, processes: dict[int, tuple[int, float]], first: bool = False
-    ) -> None:
-        for role, root in self.neighbours.items():
-            for pid in _tree(root, processes):
-                if pid in processes:
-                    self.roles.setdefault(pid, role)
-                    self.before.setdefault(pid, processes[pid][1] if first else 0.0)
-                    self.cpu[pid] = processes[pid][1] - self.before[pid]
-
-    def cpu_of(self, role: str) -> float:
-        return sum(cpu for pid, cpu in self.cpu.items() if self.roles[pid] == role)
 
 
 @dataclass

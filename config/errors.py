@@ -1,9 +1,17 @@
-"""Configuration errors: each names what is wrong and where."""
+"""kliping's one exception base, and the configuration errors (each names what is wrong and where).
+
+The base lives in config/, the lowest layer, so every package's errors can derive from it: a
+caller (the CLI, the daemon) catches ``KlipingError`` for "any problem kliping reports".
+"""
 
 from __future__ import annotations
 
 
-class ConfigError(Exception):
+class KlipingError(Exception):
+    """Base of every error kliping reports with a message meant for the user."""
+
+
+class ConfigError(KlipingError):
     """Base of every configuration problem kliping reports."""
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from kliping.config.errors import OutletConfigError
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, host_rank, split
 
 BUNDLED = "outlets.toml"
+NETWORKS = "_network"  # [_network.<name>]: fields shared by the sites of one network
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LISTS = ("feeds", "sitemaps", "sections", "exclude_patterns")
@@ -30,6 +32,8 @@ _FIELDS = {
     "archive",
     "extract",
     "concurrency",
+    "identity",
+    "evidence",
     *_LISTS,
 }
 
@@ -52,20 +56,45 @@ class Outlet:
     language: str = "id"
     network: str | None = None
     concurrency: int | None = None
-    # Raw extraction rules; validated by kliping.crawler.extract.ExtractRules.from_mapping.
-    extract: Mapping[str, Any] = field(default_factory=dict)
+    # What this outlet's pages need beyond the shared Indonesian rules, typed once at load.
+    extract: ExtractRules = DEFAULT_RULES
+    # Where an article's id sits in its URL: the groups of the first pattern that matches
+    # the clean URL, joined by "/", are the article's id under this outlet (unique per outlet).
+    identity: tuple[re.Pattern[str], ...] = ()
+    # Where the entry's facts come from and how recent they are (docs/outlets.md shows it).
+    evidence: str = ""
 
     def is_article(self, url: str) -> bool:
-        if not self.article_pattern.search(url):
+        """Would kliping fetch ``url`` (any form of it) as one of this outlet's articles?"""
+        forms = host_forms(url)
+        if not any(self.article_pattern.search(u) for u in forms):
             return False
-        return not any(p.search(url) for p in self.exclude_patterns)
+        return not any(p.search(u) for p in self.exclude_patterns for u in forms)
 
     def owns(self, url: str) -> bool:
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:  # "https://[not-a-host" and other unsplittable URLs
-            return False
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        """Scheme (http/https), host and port: the host is one of ``domains`` or its
+        ``www.``/``m.``/``amp.`` variant; ``*.x`` also owns every subdomain of x; ``x:port``
+        owns that port only, a bare entry the default ports (a machine address: any port).
+        """
+        return self.specificity(url) > 0
+
+    def specificity(self, url: str) -> int:
+        """0 when the outlet does not own ``url``; else larger for a more specific entry."""
+        parts = split(url)
+        if parts is None:
+            return 0
+        port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
+        return host_rank(self.domains, fold_host(parts.hostname or ""), port)
+
+    def article_id(self, url: str) -> str | None:
+        """The article's id under this outlet ("7971101", "2022/03/14/080326826"), if its
+        URL carries one."""
+        for form in host_forms(url):
+            for pattern in self.identity:
+                m = pattern.search(form)
+                if m:
+                    return "/".join(g for g in m.groups() if g)
+        return None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -122,14 +151,23 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
             raise fail(name, f"invalid regular expression {pattern!r}: {exc}") from None
 
     def url(name: str, value: str) -> str:
-        parts = urlsplit(value.replace("{", "").replace("}", ""))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if split(value.replace("{", "").replace("}", "")) is None:
             raise fail(name, f"not an http(s) URL: {value!r}")
         return value
+
+    def identity(pattern: str) -> re.Pattern[str]:
+        compiled = regex("identity", pattern)
+        if compiled.groups < 1:
+            raise fail("identity", f"{pattern!r} captures no group: which part is the id?")
+        return compiled
 
     domains = strings("domains")
     if not domains:
         raise fail("domains", "at least one domain is required")
+    for entry in domains:
+        name, _, port = entry.removeprefix("*.").partition(":")
+        if not name or "/" in name or "*" in name or (port and not port.isdigit()):
+            raise fail("domains", f"not a host, *.host or host:port: {entry!r}")
     interval = raw.get("interval_minutes", 30)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         raise fail("interval_minutes", "expected a whole number of minutes >= 1")
@@ -156,26 +194,42 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         language=raw.get("language", "id"),
         network=raw.get("network"),
         concurrency=concurrency,
-        extract=extract,
+        extract=_extract_rules(path, key, extract),
+        identity=tuple(identity(p) for p in strings("identity")),
+        evidence=text("evidence") if "evidence" in raw else "",
     )
     if not outlet.sources and not outlet.archive:
         raise fail("feeds", "no discovery source: give feeds, sitemaps, sections or archive")
     for source in outlet.sources:
         if not outlet.owns(source.replace("{", "").replace("}", "")):
             raise fail("domains", f"source {source!r} is outside the outlet's domains")
-    _check_extract(path, key, extract)
     return outlet
 
 
-def _check_extract(path: str, key: str, extract: Mapping[str, Any]) -> None:
+def _extract_rules(path: str, key: str, extract: Mapping[str, Any]) -> ExtractRules:
     try:
-        from kliping.crawler.extract import ExtractRules
-    except ImportError:  # the extractor is optional for reading the registry
-        return
-    try:
-        ExtractRules.from_mapping(extract)
+        return ExtractRules.from_mapping(extract)
     except (TypeError, ValueError) as exc:
         raise OutletConfigError(path, key, "extract", str(exc)) from None
+
+
+def _inherit(path: str, key: str, raw: Any, networks: Mapping[str, Any]) -> Any:
+    """A site of a network defined under ``[_network.<name>]``: the network's fields with
+    ``{host}`` set to the site's first domain, under the site's own (``extract`` merged key by
+    key). A ``network`` with no such table is only a label."""
+    if not isinstance(raw, dict) or raw.get("network") not in networks:
+        return raw
+    template = networks[raw["network"]]
+    bad = sorted(set(template) - (_FIELDS - {"name", "domains", "network"}))
+    if bad:
+        raise OutletConfigError(path, f"{NETWORKS}.{raw['network']}", bad[0], "not a network field")
+    domains = raw.get("domains")
+    if not isinstance(domains, list) or not domains or not isinstance(domains[0], str):
+        raise OutletConfigError(path, key, "domains", "a network site needs its domains")
+    shared = _substitute(template, {"host": domains[0].removeprefix("*.")})
+    merged = {**shared, **raw}
+    merged["extract"] = {**shared.get("extract", {}), **raw.get("extract", {})}
+    return merged
 
 
 def parse_registry(
@@ -186,9 +240,12 @@ def parse_registry(
     except tomllib.TOMLDecodeError as exc:
         raise OutletConfigError(path, None, None, f"not valid TOML: {exc}") from None
     data = _substitute(data, variables or {})
+    networks = data.pop(NETWORKS, {})
+    if not isinstance(networks, dict) or not all(isinstance(v, dict) for v in networks.values()):
+        raise OutletConfigError(path, NETWORKS, None, "expected tables [_network.<name>]")
     registry: Registry = {}
     for key, raw in data.items():
-        registry[key] = _parse(path, key, raw)
+        registry[key] = _parse(path, key, _inherit(path, key, raw, networks))
     if not registry:
         raise OutletConfigError(path, None, None, "no outlets defined")
     return registry

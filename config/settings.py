@@ -6,6 +6,7 @@ Every knob is read from an environment variable with the ``KLIPING_`` prefix, ex
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from kliping.config.database_url import check_database_url
 from kliping.config.errors import SettingsError
 
 # name -> (default, help). The README's configuration table is generated from this dict,
@@ -32,6 +34,18 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KLIPING_EXTRACT_WORKERS": ("0", "extraction processes; 0 = one per CPU core"),
     "KLIPING_RETRY_BACKOFF": ("2.0", "seconds before the first retry; doubles each retry"),
     "KLIPING_DOWNLOAD_TIMEOUT": ("30", "seconds a page may take to arrive before it is retried"),
+}
+
+
+# Accepted ranges: every number is checked at the edge, so "inf", "nan", "1e30" or "10^23" is a
+# one-line error here rather than a hang or a traceback deep in a crawl.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "KLIPING_CONCURRENCY_PER_DOMAIN": (1, 64),  # more than 64 parallel requests is an attack
+    "KLIPING_DOWNLOAD_DELAY": (0, 3600),  # an hour between requests: a crawl would never end
+    "KLIPING_MAX_PAGE_BYTES": (1024, 2**31),  # 1 KiB .. 2 GiB; real articles are 50-500 KB
+    "KLIPING_EXTRACT_WORKERS": (0, 256),  # each worker is a process of ~100 MB
+    "KLIPING_RETRY_BACKOFF": (0, 600),  # doubled 3 times: at most 80 minutes of waiting
+    "KLIPING_DOWNLOAD_TIMEOUT": (0.1, 3600),
 }
 
 
@@ -65,9 +79,10 @@ class Settings:
             try:
                 value = kind(raw)
             except ValueError:
-                raise SettingsError(f"{name}={raw!r}: expected a {kind.__name__}") from None
-            if value < 0:
-                raise SettingsError(f"{name}={raw!r}: must not be negative")
+                raise SettingsError(f"{name}={raw[:40]!r}: expected a {kind.__name__}") from None
+            low, high = BOUNDS[name]
+            if not math.isfinite(value) or not low <= value <= high:
+                raise SettingsError(f"{name}={raw[:40]!r}: must be between {low:g} and {high:g}")
             return value
 
         level = get("KLIPING_LOG_LEVEL").upper()
@@ -75,16 +90,25 @@ class Settings:
             raise SettingsError(f"KLIPING_LOG_LEVEL={level!r}: not a log level")
         home = get("KLIPING_HOME")
         outlets = get("KLIPING_OUTLETS")
+        database_url = get("DATABASE_URL") or None
+        if database_url:
+            check_database_url(database_url)
         return cls(
-            database_url=get("DATABASE_URL") or None,
+            database_url=database_url,
             home=Path(home).expanduser() if home else _default_home(),
             outlets_file=Path(outlets).expanduser() if outlets else None,
             user_agent=get("KLIPING_USER_AGENT"),
             log_level=level,
-            concurrency_per_domain=max(1, int(number("KLIPING_CONCURRENCY_PER_DOMAIN", int))),
+            concurrency_per_domain=int(number("KLIPING_CONCURRENCY_PER_DOMAIN", int)),
             download_delay=float(number("KLIPING_DOWNLOAD_DELAY", float)),
             max_page_bytes=int(number("KLIPING_MAX_PAGE_BYTES", int)),
             extract_workers=int(number("KLIPING_EXTRACT_WORKERS", int)),
             retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
-            download_timeout=max(0.1, float(number("KLIPING_DOWNLOAD_TIMEOUT", float))),
+            download_timeout=float(number("KLIPING_DOWNLOAD_TIMEOUT", float)),
         )
+
+
+# Alert delivery's knobs live with their reader (config/alert_settings.py); documented alike.
+from kliping.config.alert_settings import ALERT_ENVIRONMENT  # noqa: E402
+
+ENVIRONMENT.update(ALERT_ENVIRONMENT)

@@ -62,9 +62,11 @@ def feed_entries(body: bytes) -> list[Entry]:
 
 def sitemap_entries(body: bytes) -> tuple[bool, list[Entry]]:
     """(is_index, entries): child sitemaps of an index, or the URLs of a urlset."""
+    if not body.strip():  # a real committed sitemap of 1 byte; scrapy raises StopIteration on it
+        return False, []
     try:
         sitemap = Sitemap(body)
-    except (etree.XMLSyntaxError, ValueError):
+    except (etree.XMLSyntaxError, ValueError, StopIteration):
         return False, []
     is_index = sitemap.type == "sitemapindex"
     entries = []

@@ -1,4 +1,5 @@
-"""Retries that back off exponentially and honour the server's Retry-After (429, 503)."""
+"""Retries that back off exponentially and honour the server's Retry-After (429, 503); redirects
+that would leave the outlet are stopped before they are fetched."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
+
+from kliping.crawler.failures import OffOutletRedirect
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +59,27 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         await asyncio.sleep(delay)
         return self._retry(request, f"HTTP {response.status}") or response
+
+
+class OutletRedirectMiddleware:
+    """An article request redirected to a URL its outlet does not own (another scheme, host or
+    port: ``Outlet.owns``) is dropped before that URL is fetched; the spider's errback counts
+    it as a failure, "redirect off the outlet". Without this an outlet's article could be
+    stored from another site, or a crawl steered to the machine's own services."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OutletRedirectMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("redirect_urls"):
+            return
+        if getattr(request.callback, "__name__", "") != "parse_article":
+            return
+        outlets = getattr(self.crawler.spider, "outlets", {})
+        outlet = outlets.get(request.cb_kwargs.get("outlet"))
+        if outlet is not None and not outlet.owns(request.url):
+            raise OffOutletRedirect(request.url)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from scrapy.crawler import Crawler
+
+from kliping.crawler.items import ArticleItem
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +21,15 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
-        tally = spider.tallies[item["outlet"]]  # type: ignore[union-attr]
+        tally = spider.tallies[item.outlet]  # type: ignore[union-attr]
         article_id, outcome = await asyncio.to_thread(
             spider.store.save,  # type: ignore[union-attr]
-            item["outlet"],
-            item["url"],
-            item["aliases"],
-            item["article"],
+            item.outlet,
+            item.url,
+            list(item.aliases),
+            item.article,
             tally.run_id,
         )
         if outcome == "new":
@@ -37,5 +38,5 @@ class StorePipeline:
             tally.articles_updated += 1
         else:
             tally.articles_skipped += 1
-        log.debug("stored %s (%s)", item["url"], outcome, extra={"fields": {"id": article_id}})
+        log.debug("stored %s (%s)", item.url, outcome, extra={"fields": {"id": article_id}})
         return item

@@ -20,11 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet, Registry
 from kliping.config.settings import Settings
+from kliping.config.urls import clean
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
-from kliping.crawler.extract import ExtractionError, ExtractRules, extract, single_page_url
-from kliping.crawler.urls import canonical
+from kliping.crawler.extract import ExtractionError, extract, single_page_url
 
 TIMEOUT = 15  # seconds; Indonesian outlets behind CDNs answer in 1-3 s: 15 s means trouble
 MAX_OUTLETS_AT_ONCE = 4  # outlets probed in parallel: polite, and quick enough for ~25 outlets
@@ -194,12 +195,17 @@ def _entries(
 
 
 def _article_urls(entries: list[Entry], outlet: Outlet) -> list[str]:
-    urls = (canonical(e.url) for e in entries)
-    return list(dict.fromkeys(u for u in urls if outlet.owns(u) and outlet.is_article(u)))
+    """The distinct articles listed (one URL per identity: an article listed twice counts once)."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        url = clean(entry.url)
+        if outlet.owns(url) and outlet.is_article(url):
+            found.setdefault(article_identity(outlet, url) or url, url)
+    return list(found.values())
 
 
 def probe_article(url: str, outlet: Outlet, fetcher: Fetcher) -> ArticleReport:
-    rules = ExtractRules.from_mapping(outlet.extract)
+    rules = outlet.extract
     target = single_page_url(url, rules) or url
     got = fetcher.get(target)
     if got.error:

@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from kliping import logs
+from kliping.config import logs
 from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 from kliping.crawler.scrapy_settings import scrapy_settings
@@ -32,7 +32,7 @@ from kliping.crawler.store import CrawlStore
 from kliping.crawler.tally import Tally
 from kliping.crawler.watch import Watch
 from kliping.crawler.workers import ExtractPool
-from kliping.storage import db, locks, runs
+from kliping.storage import db, locks, runs, sources
 from kliping.storage.runs import Trigger
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,16 @@ def _record_ends(pool: ConnectionPool, result: CrawlResult) -> None:
             status = "abandoned" if result.stopped and not tally.error else tally.status
             error = tally.error or ("stopped before the end" if result.stopped else None)
             runs.finish_run(conn, tally.run_id, status, tally.counts(), tally.reasons, error)  # type: ignore[arg-type]
+            for origin, count in tally.sources.items():  # the numbers drift is judged on
+                sources.record_source(
+                    conn,
+                    tally.run_id,
+                    origin,
+                    count.kind,
+                    count.entries,
+                    count.accepted,
+                    count.rejected,
+                )
             log.info(
                 "crawl finished: %s",
                 tally.line(),
@@ -159,7 +169,7 @@ def _crawl(
     watch = Watch(result.tallies, progress)
     extractors = ExtractPool(settings.extract_workers)
     try:
-        process = _Process(scrapy_settings(settings))
+        process = _Process(scrapy_settings(settings, outlets))
         store = watch.store = process.store = CrawlStore(pool)  # type: ignore[arg-type]
         logs.quiet_libraries(settings.log_level)  # Scrapy resets its loggers' levels
         crawler = process.create_crawler(OutletSpider)

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 
 
-def scrapy_settings(settings: Settings) -> dict[str, Any]:
+def download_slots(outlets: list[Outlet]) -> dict[str, dict[str, Any]]:
+    """An outlet's own ``concurrency`` (registry) for each of its hosts: Scrapy keys download
+    slots by host, so a slot per domain caps that outlet's parallel requests."""
     return {
+        host: {"concurrency": outlet.concurrency}
+        for outlet in outlets
+        if outlet.concurrency is not None
+        for domain in outlet.domains
+        for host in (domain, f"www.{domain}")
+    }
+
+
+def scrapy_settings(settings: Settings, outlets: list[Outlet] | None = None) -> dict[str, Any]:
+    return {
+        "DOWNLOAD_SLOTS": download_slots(outlets or []),
         # Polite by default, like Scrapy's project template, plus an honest User-Agent.
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": True,
@@ -31,6 +45,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "kliping.crawler.middlewares.BackoffRetryMiddleware": 550,
+            # Before the robots.txt check (100): a redirected article request that leaves its
+            # outlet is dropped first, never fetched.
+            "kliping.crawler.middlewares.OutletRedirectMiddleware": 50,
         },
         "REDIRECT_MAX_TIMES": 5,
         "ITEM_PIPELINES": {"kliping.crawler.pipeline.StorePipeline": 300},

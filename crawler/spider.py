@@ -7,20 +7,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import scrapy
 from scrapy.http import Request, Response
+from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from kliping.config.identity import article_identity
 from kliping.config.outlets import Outlet
+from kliping.config.urls import clean, declared_canonical
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
-from kliping.crawler.extract import ExtractRules, single_page_url, stitch
-from kliping.crawler.failures import describe_failure, page_problem
+from kliping.crawler.extract import single_page_url, stitch
+from kliping.crawler.failures import PageFailure, describe_failure, page_problem
+from kliping.crawler.items import ArticleItem
 from kliping.crawler.store import CrawlStore
-from kliping.crawler.tally import Tally
-from kliping.crawler.urls import canonical, declared_canonical
+from kliping.crawler.tally import SourceCount, Tally
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
@@ -47,9 +52,9 @@ class OutletSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.outlets = {o.key: o for o in outlets}
-        self.rules = {o.key: ExtractRules.from_mapping(o.extract) for o in outlets}
         self.tallies = tallies
         self.store = store
+        self._writes: set[Deferred[None]] = set()
         self.pool = pool
         self.since, self.until = since, until
         self.refresh = refresh
@@ -65,12 +70,12 @@ class OutletSpider(scrapy.Spider):
                 yield request
 
     def _sources(self, outlet: Outlet) -> Iterator[Request]:
-        def listing(url: str, kind: str, **extra: Any) -> Request:
+        def listing(url: str, kind: str, origin: str | None = None, **extra: Any) -> Request:
             return Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet.key, "kind": kind, **extra},
+                cb_kwargs={"outlet": outlet.key, "kind": kind, "origin": origin or url, **extra},
                 dont_filter=True,
             )
 
@@ -87,7 +92,7 @@ class OutletSpider(scrapy.Spider):
                         self.tallies[outlet.key].error = f"bad archive template: {exc!r}"
                         log.error("%s: bad archive template: %r", outlet.key, exc)
                         return
-                    yield listing(url, "archive", day=day, page=1)
+                    yield listing(url, "archive", outlet.archive, day=day, page=1)
                     day += timedelta(days=1)
                 return
         for url in outlet.feeds:
@@ -98,7 +103,13 @@ class OutletSpider(scrapy.Spider):
             yield listing(url, "section")
 
     async def parse_listing(
-        self, response: Response, outlet: str, kind: str, day: date | None = None, page: int = 1
+        self,
+        response: Response,
+        outlet: str,
+        kind: str,
+        day: date | None = None,
+        page: int = 1,
+        origin: str | None = None,
     ) -> AsyncIterator[Request]:
         source = self.outlets[outlet]
         self.tallies[outlet].pages_fetched += 1
@@ -113,11 +124,12 @@ class OutletSpider(scrapy.Spider):
                             entry.url,
                             callback=self.parse_listing,
                             errback=self.listing_failed,
-                            cb_kwargs={"outlet": outlet, "kind": "sitemap"},
+                            cb_kwargs={"outlet": outlet, "kind": "sitemap", "origin": origin},
                         )
                 return
         else:
             entries = page_links(response.body, response.url)
+        self._count(source, origin or _requested(response), kind, entries)
         requests = await self._article_requests(source, [e for e in entries if self._recent(e)])
         for request in requests:
             yield request
@@ -128,8 +140,21 @@ class OutletSpider(scrapy.Spider):
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                cb_kwargs={"outlet": outlet, "kind": "archive", "day": day, "page": page + 1},
+                cb_kwargs={
+                    "outlet": outlet,
+                    "kind": "archive",
+                    "day": day,
+                    "page": page + 1,
+                    "origin": origin,
+                },
             )
+
+    def _count(self, outlet: Outlet, origin: str, kind: str, entries: list[Entry]) -> None:
+        """Per registry source: entries listed, how many are this outlet's articles (drift)."""
+        count = self.tallies[outlet.key].sources.setdefault(origin, SourceCount(kind))
+        for entry in entries:
+            owned = outlet.owns(entry.url)
+            count.add(entry.url, owned and outlet.is_article(entry.url), owned)
 
     def _recent(self, entry: Entry) -> bool:
         if self.since is None or entry.modified is None:
@@ -138,20 +163,25 @@ class OutletSpider(scrapy.Spider):
 
     async def _article_requests(self, outlet: Outlet, entries: Iterable[Entry]) -> list[Request]:
         """Requests for this outlet's articles among ``entries`` not stored yet."""
-        wanted: dict[str, str] = {}
+        wanted: dict[str, str] = {}  # identity -> clean URL to fetch
         for entry in entries:
-            url = canonical(entry.url)
-            if outlet.owns(url) and outlet.is_article(url) and url not in self.seen:
-                wanted.setdefault(url, entry.url)
+            url = clean(entry.url)
+            if not (outlet.owns(url) and outlet.is_article(url)):
+                continue
+            key = article_identity(outlet, url) or url
+            if key not in self.seen:
+                wanted.setdefault(key, url)
         self.seen.update(wanted)
         tally = self.tallies[outlet.key]
         if wanted and not self.refresh:
-            known = await asyncio.to_thread(self.store.known_urls, list(wanted))
-            tally.articles_skipped += len(known)
-            wanted = {u: raw for u, raw in wanted.items() if u not in known}
+            # Identities, and the clean URLs that rows stored before identities were kept under.
+            known = await asyncio.to_thread(self.store.known_urls, [*wanted, *wanted.values()])
+            fresh = {k: u for k, u in wanted.items() if k not in known and u not in known}
+            tally.articles_skipped += len(wanted) - len(fresh)
+            wanted = fresh
         requests = []
-        rules = self.rules[outlet.key]
-        for url in wanted:
+        rules = outlet.extract
+        for url in wanted.values():
             if self.max_articles and self.queued[outlet.key] >= self.max_articles:
                 break
             self.queued[outlet.key] += 1
@@ -186,14 +216,14 @@ class OutletSpider(scrapy.Spider):
             self._fail(outlet, response.url, problem)
             return
         source = self.outlets[outlet]
-        result = await self.pool.extract(response.body, response.url, outlet, source.extract)
+        result = await self.pool.extract(response.body, response.url, source.extract)
         if result.extracted is None:
-            self._fail(outlet, response.url, f"extraction: {result.error}")
+            self._fail(outlet, response.url, PageFailure("extraction", result.error or ""))
             return
         if not parts:
             declared: str | None = declared_canonical(response.body)
             try:
-                declared = declared and canonical(response.urljoin(declared))
+                declared = declared and clean(response.urljoin(declared))
             except ValueError:  # a malformed canonical href ("https://[x") is ignored
                 declared = None
             ours = declared and source.owns(declared) and source.is_article(declared)
@@ -212,21 +242,34 @@ class OutletSpider(scrapy.Spider):
             )
             return
         article = stitch([p.extracted for p in parts if p.extracted is not None])
-        yield {
-            "outlet": outlet,
-            "url": url,
-            "aliases": sorted({canonical(response.url), canonical(_requested(response))} - {url}),
-            "article": article,
-        }
+        if article.language is None:  # too little text to tell: the outlet's own language
+            article = replace(article, language=source.language)
+        forms = {url, clean(response.url), clean(_requested(response))}
+        # The identity goes in too: a variant found later (edited slug, AMP, mobile) is known.
+        names = forms | {article_identity(source, u) for u in forms}
+        aliases = tuple(sorted(n for n in names if n and n != url))
+        yield ArticleItem(outlet, url, aliases, article)
 
     # -- failures --------------------------------------------------------------------------
 
-    def _fail(self, outlet: str, url: str, reason: str) -> None:
+    def _fail(self, outlet: str, url: str, failure: PageFailure) -> None:
         tally = self.tallies[outlet]
         tally.failures += 1
-        tally.reasons[reason.split(":")[0]] += 1
-        log.warning("failed %s: %s", url, reason, extra={"fields": {"outlet": outlet}})
-        self.store.record_failure(tally.run_id, url, reason)
+        tally.reasons[failure.kind] += 1
+        log.warning("failed %s: %s", url, failure, extra={"fields": {"outlet": outlet}})
+        # The write goes to a thread: a slow or restarting database must not stall the reactor,
+        # which serves every outlet of the crawl. closed() waits for the writes still running.
+        write = deferToThread(self.store.record_failure, tally.run_id, url, str(failure))
+        self._writes.add(write)
+        write.addBoth(self._written, write)
+
+    def _written(self, result: object, write: Deferred[None]) -> None:
+        self._writes.discard(write)
+        if isinstance(result, Failure):
+            log.warning("could not record a failure: %s", result.getErrorMessage())
+
+    def closed(self, reason: str) -> Deferred[list[tuple[bool, None]]] | None:
+        return DeferredList(list(self._writes)) if self._writes else None
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -235,7 +278,9 @@ class OutletSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kwargs = request.cb_kwargs
-        self._fail(kwargs["outlet"], request.url, describe_failure(failure))
+        # Recorded under the URL that was asked for, not where a redirect led (another site).
+        asked = request.meta.get("redirect_urls", [request.url])[0]
+        self._fail(kwargs["outlet"], asked, describe_failure(failure))
 
 
 def _requested(response: Response) -> str:

@@ -12,7 +12,6 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from kliping.crawler.extract import Extracted
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.storage import runs
 from kliping.storage.articles import ArticleRecord, Outcome, known_urls, upsert_article
 
@@ -68,8 +67,6 @@ class CrawlStore:
             authors=article.authors,
             language=article.language,
             pages=article.pages,
-            content_hash=content_hash(article.text),
-            fingerprint=fingerprint(article.text),
             aliases=tuple(aliases),
         )
 

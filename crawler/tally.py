@@ -5,6 +5,25 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kliping.storage.sources import SAMPLE
+
+
+@dataclass
+class SourceCount:
+    """What one discovery source listed in this run: the numbers drift is judged on."""
+
+    kind: str
+    entries: int = 0
+    accepted: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+    def add(self, url: str, accepted: bool, owned: bool) -> None:
+        self.entries += 1
+        if accepted:
+            self.accepted += 1
+        elif owned and len(self.rejected) < SAMPLE:  # the outlet's own URLs show a new shape
+            self.rejected.append(url)
+
 
 @dataclass
 class Tally:
@@ -16,6 +35,7 @@ class Tally:
     failures: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     error: str | None = None
+    sources: dict[str, SourceCount] = field(default_factory=dict)  # by registry source URL
 
     def counts(self) -> dict[str, int]:
         return {

@@ -8,15 +8,11 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import forkserver
-from typing import Any
 
 from kliping.crawler.extract import Extracted, ExtractionError, ExtractRules, extract, page_links
-
-_rules_cache: dict[str, ExtractRules] = {}
 
 
 @dataclass(frozen=True)
@@ -26,14 +22,11 @@ class PageResult:
     error: str | None = None
 
 
-def extract_page(body: bytes, url: str, outlet: str, rules: Mapping[str, Any]) -> PageResult:
+def extract_page(body: bytes, url: str, rules: ExtractRules) -> PageResult:
     """Runs in a worker: extract one page, and find the article's other pages."""
-    compiled = _rules_cache.get(outlet)
-    if compiled is None:
-        compiled = _rules_cache[outlet] = ExtractRules.from_mapping(rules)
     try:
-        extracted = extract(body, url, compiled)
-        others = tuple(page_links(body, url, compiled))
+        extracted = extract(body, url, rules)
+        others = tuple(page_links(body, url, rules))
     except ExtractionError as exc:
         return PageResult(None, error=exc.reason)
     except Exception as exc:  # a bug or a pathological page must not end the crawl
@@ -79,10 +72,8 @@ class ExtractPool:
         )
         self.workers = count
 
-    async def extract(
-        self, body: bytes, url: str, outlet: str, rules: Mapping[str, Any]
-    ) -> PageResult:
-        future = self._pool.submit(extract_page, body, url, outlet, dict(rules))
+    async def extract(self, body: bytes, url: str, rules: ExtractRules) -> PageResult:
+        future = self._pool.submit(extract_page, body, url, rules)
         return await asyncio.wrap_future(future)
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,3 +45,47 @@ def pairwise(gold: Mapping[str, str], pred: Mapping[str, str]) -> Scores:
     p = both / in_pred if in_pred else 1.0
     r = both / in_gold if in_gold else 1.0
     return Scores(p, r, _f1(p, r))
+
+
+def naive_centroid(rows: list[Mapping[str, object]], threshold: float) -> dict[str, str]:
+    """The reference baseline: one pass, raw-tf word TF-IDF (IDF from the articles seen so far),
+    each article joins the most similar centroid at >= ``threshold`` or starts one.
+
+    Only centroids sharing a word can score above 0, so they are found through an index of the
+    centroids' words (same result as comparing with every centroid: ties go to the oldest).
+    """
+    df: Counter[str] = Counter()
+    centroids: list[dict[str, float]] = []
+    norms: list[float] = []
+    by_word: dict[str, list[int]] = {}
+    labels: list[str] = []
+    pred: dict[str, str] = {}
+    for n, r in enumerate(rows):
+        words = f"{r.get('title') or ''} {r.get('text') or ''}".lower().split()
+        tf = Counter(w.strip(".,:;!?\"'()") for w in words)
+        tf.pop("", None)
+        vec = {w: c * (math.log((n + 1) / (df[w] + 1)) + 1) for w, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vec = {w: v / norm for w, v in vec.items()}
+        df.update(tf.keys())
+        cands = sorted({i for w in vec for i in by_word.get(w, ())})
+        best, best_s = -1, 0.0
+        for i in cands:
+            c = centroids[i]
+            s = sum(v * c.get(w, 0.0) for w, v in vec.items()) / (math.sqrt(norms[i]) or 1.0)
+            if s > best_s:
+                best, best_s = i, s
+        if best < 0 or best_s < threshold:
+            best = len(centroids)
+            centroids.append({})
+            norms.append(0.0)
+            labels.append(str(r["id"]))
+        c = centroids[best]
+        for w, v in vec.items():
+            old = c.get(w, 0.0)
+            if not old:
+                by_word.setdefault(w, []).append(best)
+            c[w] = old + v
+        norms[best] = sum(v * v for v in c.values())
+        pred[str(r["id"])] = labels[best]
+    return pred

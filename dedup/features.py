@@ -124,6 +124,7 @@ class Idf:
     def __init__(self) -> None:
         self._df: Counter[str] = Counter()
         self._n = 0
+        self._plus = 1.0  # the "+ 1" of the formula: the weight of a word every unit has
 
     def add(self, terms: Iterable[str], new_unit: bool) -> None:
         """Count ``terms`` once more; ``new_unit`` when they open a new story."""
@@ -142,7 +143,7 @@ class Idf:
             return {}
         terms = list(counts)
         dfs = list(map(self._df.get, terms, repeat(0)))
-        top = math.log(self._n + 1.0) + 1.0
+        top = math.log(self._n + 1.0) + self._plus
         idfs = map(sub, repeat(top), _ln_df1(dfs))
         weights = list(map(mul, _tf(list(counts.values())), idfs))
         if len(weights) > limit:

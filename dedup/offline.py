@@ -48,7 +48,8 @@ def replay_order(docs: list[Doc]) -> list[int]:
 def cluster_jsonl(
     lines: Iterable[str], params: Params | None = None
 ) -> Iterator[dict[str, str | None]]:
-    """Cluster JSON lines; yield ``{"id", "story", "duplicate_of"}`` per article in input order."""
+    """Cluster JSON lines; yield ``{"id", "event", "story", "duplicate_of"}`` per article, in
+    input order (labels as they are at the end: a story merged later has a new label)."""
     docs = [parse_doc(json.loads(line)) for line in lines if line.strip()]
     engine = Clusterer(params)
     dup: dict[int, str | None] = {}
@@ -56,4 +57,9 @@ def cluster_jsonl(
         dup[i] = engine.add(docs[i]).duplicate_of
     # Labels are read at the end: a story merged after an article joined it has a new label.
     for i, d in enumerate(docs):
-        yield {"id": d.id, "story": engine.story_of(d.id), "duplicate_of": dup[i]}
+        yield {
+            "id": d.id,
+            "event": engine.event_of(d.id),
+            "story": engine.story_of(d.id),
+            "duplicate_of": dup[i],
+        }

@@ -17,6 +17,7 @@ from typing import cast
 
 import psycopg
 
+from kliping import alerts
 from kliping.dedup.clusterer import Assignment, Clusterer, Doc
 from kliping.dedup.offline import replay_order
 from kliping.storage import locks
@@ -35,8 +36,12 @@ _COLUMNS = (
     " coalesce(a.published, a.fetched_at) AS at"
 )
 _ARTICLE = _COLUMNS + " FROM articles a"
-# Clustered articles with the time their membership was written (one per clustering batch).
-_CLUSTERED = _COLUMNS + ", m.added_at FROM articles a JOIN story_members m ON m.article_id = a.id"
+# Clustered articles with the time their membership was written (one per clustering batch) and
+# their event.
+_CLUSTERED = (
+    _COLUMNS + ", m.added_at, m.event_id"
+    " FROM articles a JOIN story_members m ON m.article_id = a.id"
+)
 
 
 def _doc(row: Sequence[object]) -> Doc:
@@ -53,10 +58,13 @@ def _doc(row: Sequence[object]) -> Doc:
 class StoryStore:
     """A clusterer whose state follows the database; keep one per long-lived process."""
 
-    def __init__(self, window: timedelta = WINDOW) -> None:
+    def __init__(self, window: timedelta = WINDOW, replay: bool = True) -> None:
+        """``replay`` False: the first batch is clustered from scratch (no earlier articles)."""
         self.window = window
+        self.replay = replay
         self.engine = Clusterer()
         self.story_ids: dict[str, int] = {}  # engine label -> stories.id
+        self.event_ids: dict[str, int] = {}  # engine event label -> events.id
         self.watermark: datetime | None = None  # story_members.added_at seen so far
         self.replayed_since: datetime | None = None  # oldest article time replayed
 
@@ -76,13 +84,18 @@ class StoryStore:
             self._catch_up(conn, min(r[7] for r in rows) - self.window)
             docs = [_doc(r) for r in rows]
             touched: set[int] = set()
+            events: set[int] = set()
             with conn.transaction():
-                self._apply_merges(conn, touched)  # those the replay found
+                self._apply_merges(conn, touched, events)  # those the replay found
                 ordered = [docs[i] for i in replay_order(docs)]
                 for doc, assignment in zip(ordered, self._add_all(ordered), strict=True):
-                    touched.add(self._write(conn, doc, assignment))
-                    self._apply_merges(conn, touched)
+                    story_id, event_id = self._write(conn, doc, assignment)
+                    touched.add(story_id)
+                    events.add(event_id)
+                    self._apply_merges(conn, touched, events)
                 self._refresh(conn, touched)
+                self._refresh_events(conn, events)
+                alerts.after_clustering(conn)  # in this transaction: alerts commit with it
             self.engine.forget_before(max(r[7] for r in rows) - self.window)
             self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
             log.info("clustered %d articles into %d stories", len(docs), len(touched))
@@ -93,6 +106,9 @@ class StoryStore:
     def _catch_up(self, conn: psycopg.Connection, since: datetime) -> None:
         """Replay the clustered articles the engine has not seen: at start-up (or when older
         articles arrive) all those from ``since`` on, later the memberships written since."""
+        if not self.replay and self.watermark is None:
+            self.replayed_since = since  # from scratch: the batch alone
+            return
         if self.watermark is None or self.replayed_since is None or since < self.replayed_since:
             rows = conn.execute(
                 _CLUSTERED + " WHERE coalesce(a.published, a.fetched_at) >= %s"
@@ -108,6 +124,8 @@ class StoryStore:
         rows = _as_clustered(rows)
         for row, assignment in zip(rows, self._add_all([_doc(r) for r in rows]), strict=True):
             self.story_ids.setdefault(assignment.story, int(cast(int, row[6])))
+            if row[9] is not None:
+                self.event_ids.setdefault(assignment.event, int(cast(int, row[9])))
 
     def _story_id(self, conn: psycopg.Connection, label: str) -> int:
         story_id = self.story_ids.get(label)
@@ -120,8 +138,33 @@ class StoryStore:
             story_id = self.story_ids[label] = int(row[0])  # type: ignore[index]
         return story_id
 
-    def _apply_merges(self, conn: psycopg.Connection, touched: set[int]) -> None:
-        """The engine joined two stories (an article bridged them): so does the database."""
+    def _event_id(self, conn: psycopg.Connection, label: str) -> int:
+        event_id = self.event_ids.get(label)
+        if event_id is None:
+            row = conn.execute(
+                "INSERT INTO events (label) VALUES (%s)"
+                " ON CONFLICT (label) DO UPDATE SET updated_at = now() RETURNING id",
+                (label,),
+            ).fetchone()
+            event_id = self.event_ids[label] = int(row[0])  # type: ignore[index]
+        return event_id
+
+    def _apply_merges(self, conn: psycopg.Connection, touched: set[int], events: set[int]) -> None:
+        """The engine joined two stories (an article bridged them) or two events within one:
+        so does the database."""
+        for absorbed, surviving in self.engine.drain_event_merges():
+            into = self._event_id(conn, surviving)
+            gone = self.event_ids.get(absorbed)
+            self.event_ids[absorbed] = into
+            if gone is None or gone == into:
+                continue
+            conn.execute("UPDATE story_members SET event_id = %s WHERE event_id = %s", (into, gone))
+            conn.execute("DELETE FROM events WHERE id = %s", (gone,))
+            for label, event_id in self.event_ids.items():
+                if event_id == gone:
+                    self.event_ids[label] = into
+            events.discard(gone)
+            events.add(into)
         for absorbed, surviving in self.engine.drain_merges():
             into = self._story_id(conn, surviving)
             gone = self.story_ids.get(absorbed)
@@ -148,19 +191,21 @@ class StoryStore:
         workers = PARALLEL_WORKERS if len(docs) >= PARALLEL_FROM else 1
         return self.engine.add_many(docs, workers=workers)
 
-    def _write(self, conn: psycopg.Connection, doc: Doc, assignment: Assignment) -> int:
+    def _write(self, conn: psycopg.Connection, doc: Doc, assignment: Assignment) -> tuple[int, int]:
         story_id = self._story_id(conn, assignment.story)
+        event_id = self._event_id(conn, assignment.event)
         conn.execute(
-            "INSERT INTO story_members (article_id, story_id, duplicate_of, score)"
-            " VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO NOTHING",
+            "INSERT INTO story_members (article_id, story_id, event_id, duplicate_of, score)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO NOTHING",
             (
                 int(doc.id),
                 story_id,
+                event_id,
                 int(assignment.duplicate_of) if assignment.duplicate_of else None,
                 assignment.score,
             ),
         )
-        return story_id
+        return story_id, event_id
 
     @staticmethod
     def _refresh(conn: psycopg.Connection, story_ids: set[int]) -> None:
@@ -186,6 +231,30 @@ class StoryStore:
             (sorted(story_ids),),
         )
 
+    @staticmethod
+    def _refresh_events(conn: psycopg.Connection, event_ids: set[int]) -> None:
+        if not event_ids:
+            return
+        conn.execute(
+            """
+            UPDATE events e SET article_count = x.n, first_seen = x.first, last_seen = x.last,
+                   outlets = x.outlets, title = x.title, updated_at = now()
+            FROM (
+                SELECT m.event_id, count(*) AS n,
+                       min(coalesce(a.published, a.fetched_at)) AS first,
+                       max(coalesce(a.published, a.fetched_at)) AS last,
+                       array_agg(DISTINCT a.outlet ORDER BY a.outlet) AS outlets,
+                       (array_agg(a.title ORDER BY m.duplicate_of IS NOT NULL,
+                                  coalesce(a.published, a.fetched_at), a.id))[1] AS title
+                FROM story_members m JOIN articles a ON a.id = m.article_id
+                WHERE m.event_id = ANY(%s::bigint[])
+                GROUP BY m.event_id
+            ) x
+            WHERE e.id = x.event_id
+            """,
+            (sorted(event_ids),),
+        )
+
 
 def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     """Rows in the order they were first clustered, so a replay rebuilds the same stories: batch
@@ -206,21 +275,40 @@ def cluster_pending(conn: psycopg.Connection) -> int:
 
 
 def recluster(conn: psycopg.Connection, since: datetime, until: datetime | None = None) -> int:
-    """Forget the stories of articles in [since, until] and cluster them again from scratch."""
+    """Cluster the articles of [since, until] again from scratch: the window gets the partition
+    ``kliping cluster`` gives those articles alone. A story or event whose label (its first
+    article) comes back keeps its id; those left without members are deleted."""
     conn.autocommit = True
     locks.lock(conn, locks.CLUSTERER)
     try:
         with conn.transaction():
-            conn.execute(
+            old = conn.execute(
                 "DELETE FROM story_members m USING articles a WHERE a.id = m.article_id"
                 " AND coalesce(a.published, a.fetched_at) >= %s"
-                " AND (%s::timestamptz IS NULL OR coalesce(a.published, a.fetched_at) <= %s)",
+                " AND (%s::timestamptz IS NULL OR coalesce(a.published, a.fetched_at) <= %s)"
+                " RETURNING m.story_id, m.event_id",
                 (since, until, until),
+            ).fetchall()
+    finally:
+        locks.unlock(conn, locks.CLUSTERER)
+    count = StoryStore(replay=False).cluster_pending(conn)
+    stories = {int(r[0]) for r in old}
+    events = {int(r[1]) for r in old if r[1] is not None}
+    locks.lock(conn, locks.CLUSTERER)
+    try:
+        with conn.transaction():
+            StoryStore._refresh(conn, stories)
+            StoryStore._refresh_events(conn, events)
+            conn.execute(
+                "DELETE FROM stories s WHERE s.id = ANY(%s::bigint[]) AND NOT EXISTS"
+                " (SELECT 1 FROM story_members m WHERE m.story_id = s.id)",
+                (sorted(stories),),
             )
             conn.execute(
-                "DELETE FROM stories s WHERE NOT EXISTS"
-                " (SELECT 1 FROM story_members m WHERE m.story_id = s.id)"
+                "DELETE FROM events e WHERE e.id = ANY(%s::bigint[]) AND NOT EXISTS"
+                " (SELECT 1 FROM story_members m WHERE m.event_id = e.id)",
+                (sorted(events),),
             )
     finally:
         locks.unlock(conn, locks.CLUSTERER)
-    return StoryStore().cluster_pending(conn)
+    return count

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kliping.config.identity import identity
+
 # Whole lines that are page furniture, not reporting.  Matched at the start of a line, case-blind.
 # Sources: the counts of short lines in shared/data/id_events_dev.jsonl (SCROLL TO CONTINUE 121,
 # [Gambas:Video 20detik] 89, Advertisement 85, Baca Juga 81, ...), outlets.md section 8 and the
@@ -177,11 +179,5 @@ def _line_key(line: str) -> str:
 
 
 def normalise_url(url: str | None) -> str | None:
-    """A url key that survives scheme, `www.`, trailing slash, query and fragment differences."""
-    if not url:
-        return None
-    u = url.strip().lower()
-    u = re.sub(r"^[a-z]+://", "", u)
-    u = re.sub(r"^(?:www|m|amp)\.", "", u)
-    u = re.split(r"[?#]", u, maxsplit=1)[0]
-    return u.rstrip("/") or None
+    """The URL's identity (kliping.config.identity): the same key whatever form it came in."""
+    return identity(url)

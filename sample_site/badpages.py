@@ -16,7 +16,7 @@ from html import escape
 from kliping.sample_site.corpus import load_records
 
 PREFIX = "/remuk/"
-# A slug, not a bare number: "/remuk/2" would read as page 2 of "/remuk" (crawler/urls.py).
+# A slug, not a bare number: "/remuk/2" would read as page 2 of "/remuk" (config/urls.py).
 PAGE = PREFIX + "2025/01/04/halaman-rusak-"
 MALICIOUS_TITLES = [
     "'; DROP TABLE articles; --",

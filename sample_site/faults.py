@@ -31,7 +31,10 @@ CASES = {
     "penuh-sekali": ("503 with Retry-After: 1 once, then the article", "stored"),
     "penuh": ("503 with Retry-After: 1 every time", "failed"),
     "putar": ("a redirect loop", "failed"),
+    "pindah": ("a redirect to another host (localhost, the same machine)", "failed"),
 }
+# Where "pindah" sends the crawler: off the outlet, so never to be fetched.
+MOVED_TO = "/gangguan/tujuan-lain"
 
 
 def feed(base: str) -> bytes:
@@ -69,4 +72,7 @@ def serve(handler: Any, path: str, hits: int) -> None:
         return handler._send(503, b"Service Unavailable", "text/plain", {"Retry-After": "1"})
     if name == "putar":
         return handler._send(301, b"", "text/html", {"Location": path})
+    if name == "pindah":
+        elsewhere = handler.site.base.replace("127.0.0.1", "localhost") + MOVED_TO
+        return handler._send(302, b"", "text/html", {"Location": elsewhere})
     return handler._send(200, article)

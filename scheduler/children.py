@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from kliping.commands.crawl import EXIT_BUSY, EXIT_STOPPED
+from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
 from kliping.storage import requests, runs
 
 if TYPE_CHECKING:

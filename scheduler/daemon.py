@@ -25,6 +25,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 
+from kliping import alerts
+from kliping.config.errors import KlipingError
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
 from kliping.scheduler.children import STOP_GRACE_SECONDS, WAKE_SECONDS, CrawlChildren
@@ -40,7 +42,7 @@ MAX_BACKOFF_SECONDS = 60.0
 RETRY_SECONDS = 30.0
 
 
-class DaemonError(Exception):
+class DaemonError(KlipingError):
     """The daemon cannot start (another one runs, or the database is unusable)."""
 
 
@@ -94,6 +96,7 @@ class Daemon(CrawlChildren):
             "daemon started", extra={"fields": {"outlets": len(self.outlets), "pid": os.getpid()}}
         )
         self._recover(control)
+        alerts.start_delivery(self.conninfo, self.stop)  # a thread; ends with the daemon
         self._schedule()
         self.scheduler.start()
         try:

@@ -22,20 +22,20 @@ class ArticleRecord:
     authors: tuple[str, ...]
     language: str | None
     pages: int
-    content_hash: str
-    fingerprint: int | None = None
     aliases: tuple[str, ...] = field(default=())  # other URL forms it was found under
 
 
+# content_hash is md5 of the stored text, computed here by Postgres: what counts as "updated" is a
+# change of the stored text, never a change of dedup's cleaning rules (migration 0006).
 _UPSERT = """
 INSERT INTO articles (url, outlet, title, text, published, authors, language, pages,
-                      content_hash, fingerprint, run_id)
+                      content_hash, run_id)
 VALUES (%(url)s, %(outlet)s, %(title)s, %(text)s, %(published)s, %(authors)s, %(language)s,
-        %(pages)s, %(content_hash)s, %(fingerprint)s, %(run_id)s)
+        %(pages)s, md5(%(text)s), %(run_id)s)
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, text = EXCLUDED.text, published = EXCLUDED.published,
     authors = EXCLUDED.authors, language = EXCLUDED.language, pages = EXCLUDED.pages,
-    content_hash = EXCLUDED.content_hash, fingerprint = EXCLUDED.fingerprint,
+    content_hash = EXCLUDED.content_hash,
     run_id = EXCLUDED.run_id, updated_at = now()
 WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash
    OR articles.title IS DISTINCT FROM EXCLUDED.title
@@ -57,8 +57,6 @@ def upsert_article(
         "authors": list(article.authors),
         "language": article.language,
         "pages": article.pages,
-        "content_hash": article.content_hash,
-        "fingerprint": article.fingerprint,
         "run_id": run_id,
     }
     with conn.transaction():

@@ -4,97 +4,54 @@ With no DATABASE_URL, kliping initialises a cluster on first use, starts it list
 Unix socket only (no TCP port, so nothing is exposed beyond the machine), with a generated
 password, and leaves it running for the next command. ``kliping db stop`` stops it.
 
-As root, ``initdb`` and ``postgres`` refuse to run, so the server runs as an unprivileged
-system user (Debian's ``postgres`` when it exists) and owns only its data folder.
+Two rules keep it safe. A server that runs is never restarted unless it is really dead (no
+process, or no socket): a full ``max_connections`` or a refused password is reported, and
+the sessions of other commands live on. And the first start is resumable at every step:
+``postgres.json`` records the phase reached (initdb, then the database), so a start killed
+half-way is finished, or redone from scratch while nothing is stored yet, by the next command.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import glob
 import hashlib
 import json
 import logging
 import os
-import pwd
+import re
 import secrets
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.storage.errors import EmbeddedStartError, PostgresNotFound
+from kliping.storage import pgctl
+from kliping.storage import private as files
+from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError, UnsafePathError
+from kliping.storage.pgctl import find_binaries, is_running, run_pg, server_ids, server_user
 
+__all__ = ["EmbeddedPostgres", "find_binaries"]
 log = logging.getLogger(__name__)
 
 SUPERUSER = "kliping"
 DATABASE = "kliping"
 PORT = 5432  # only names the socket file; no TCP listener is opened
-# Unix socket paths are limited to 107 bytes (sun_path); leave room for ".s.PGSQL.5432".
+# Unix socket paths are limited to 107 bytes (sun_path); leave room for "/.s.PGSQL.5432".
 _SOCKET_PATH_MAX = 90
-_SEARCH = [
-    "/usr/lib/postgresql/*/bin",
-    "/usr/pgsql-*/bin",
-    "/usr/local/pgsql/bin",
-    "/opt/homebrew/opt/postgresql@*/bin",
-    "/usr/local/opt/postgresql@*/bin",
-    "/opt/homebrew/bin",
-]
-_UNPRIVILEGED_USERS = ("postgres", "kliping")
-
-
-def find_binaries() -> Path:
-    """The folder holding initdb and pg_ctl: PATH first, then the usual install places."""
-    found = shutil.which("pg_ctl")
-    if found and shutil.which("initdb"):
-        return Path(found).parent
-    for pattern in _SEARCH:
-        # Highest major version first: "16" sorts after "15" as text for two-digit majors.
-        for folder in sorted(glob.glob(pattern), reverse=True):
-            if (Path(folder) / "pg_ctl").exists() and (Path(folder) / "initdb").exists():
-                return Path(folder)
-    raise PostgresNotFound(_SEARCH)
-
-
-def _server_user() -> str | None:
-    """The user the server runs as: None for ourselves, else an unprivileged account."""
-    if os.geteuid() != 0:
-        return None
-    for name in _UNPRIVILEGED_USERS:
-        with contextlib.suppress(KeyError):
-            pwd.getpwnam(name)
-            return name
-    log.warning("running as root: creating system user 'kliping' to run PostgreSQL")
-    subprocess.run(
-        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "kliping"],
-        check=True,
-        capture_output=True,
-    )
-    return "kliping"
-
-
-def _traversable_by(user: str, path: Path) -> bool:
-    entry = pwd.getpwnam(user)
-    for folder in [path, *path.parents]:
-        if not folder.exists():
-            continue
-        st = folder.stat()
-        if st.st_uid == entry.pw_uid:
-            ok = bool(st.st_mode & 0o100)
-        elif st.st_gid == entry.pw_gid:
-            ok = bool(st.st_mode & 0o010)
-        else:
-            ok = bool(st.st_mode & 0o001)
-        if not ok:
-            return False
-    return True
+# A socket folder inside the data folder must also be a plain path: libpq splits a host at
+# commas, and postgresql.conf's list syntax at commas and quotes.
+_PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
+_KEYS = ("data_dir", "socket_dir", "password")
+# Phases of the first start, in order; a state file without one predates them (= ready).
+INITDB, CREATED, READY = "initdb", "created", "ready"
+_OWN_CONF = "kliping.conf"
 
 
 @dataclass(frozen=True)
@@ -108,7 +65,10 @@ class EmbeddedPostgres:
         return self.home / "postgres.json"
 
     def conninfo(self) -> str:
+        """Connection string; the socket folder is checked first, never a password sent to a
+        socket another user could have put there."""
         state = self._state()
+        files.check_private_dir(Path(state["socket_dir"]), server_ids(server_user(False))[0])
         return make_conninfo(
             host=state["socket_dir"],
             port=PORT,
@@ -119,150 +79,256 @@ class EmbeddedPostgres:
 
     def ensure_running(self) -> str:
         """Initialise (first time) and start the server if needed; return its conninfo."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with self._lock():
-            if not self.state_file.exists():
-                self._initialise()
-            if not self._accepts_connections():
-                self._start()
+        try:
+            self._make_home()
+            with self._lock():
+                state = self._load_state()
+                if state is not None and state.get("phase") == INITDB:
+                    self._discard(state)  # initdb never finished: nothing can be stored yet
+                    state = None
+                if state is None:
+                    state = self._initialise()
+                self._run(state)
+                if state.get("phase", READY) != READY:
+                    self._create_database(state)
+                    state = self._save_state({**state, "phase": READY})
+                self._probe(state)
+        except OSError as exc:
+            raise EmbeddedStartError(
+                files.explain_os_error(exc, f"embedded PostgreSQL in {self.home}")
+            ) from None
         return self.conninfo()
 
     def stop(self, mode: str = "fast") -> bool:
         """Stop the server if it runs; True when it was running. ``mode`` is pg_ctl's: "fast"
-        (roll back, disconnect, checkpoint) or "immediate" (as if the machine lost power)."""
-        if not self.state_file.exists():
+        (roll back, disconnect, checkpoint) or "immediate" (as if the machine lost power).
+        Works without ``postgres.json`` too: pg_ctl needs only the data folder."""
+        user = server_user(create=False)
+        try:
+            state = self._load_state()
+        except EmbeddedStartError:
+            state = None
+        data_dir = Path(state["data_dir"]) if state else self._data_dir(user)
+        if not is_running(data_dir, user):
             return False
-        state = self._state()
-        done = self._run_pg("pg_ctl", "-D", state["data_dir"], "-m", mode, "-w", "stop")
+        done = run_pg("pg_ctl", "-D", str(data_dir), "-m", mode, "-w", "stop", user=user)
         return done.returncode == 0
 
     def describe(self) -> str:
         state = self._state()
         return f"embedded PostgreSQL, data {state['data_dir']}, socket {state['socket_dir']}"
 
-    # -- internals -------------------------------------------------------------------------
+    # -- the state file ---------------------------------------------------------------------
 
     def _state(self) -> dict[str, str]:
-        return json.loads(self.state_file.read_text())
+        state = self._load_state()
+        if state is None:
+            raise EmbeddedStartError(
+                f"{self.state_file} is missing: the embedded server is not set up"
+            )
+        return state
+
+    def _load_state(self) -> dict[str, str] | None:
+        """The state, None when there is none yet; a one-line error when it cannot be used."""
+        try:
+            text = self.state_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            state: Any = json.loads(text)
+        except ValueError:
+            state = None
+        if isinstance(state, dict) and all(
+            isinstance(state.get(k), str) and state[k] for k in _KEYS
+        ):
+            return state
+        if self._fresh(self._data_dir(server_user(create=False))):
+            # Nothing was ever stored: a broken state file of a cluster that never was is redone.
+            log.warning("%s is unusable and no cluster exists: starting afresh", self.state_file)
+            return None
+        raise EmbeddedStartError(
+            f"{self.state_file} is corrupt or incomplete (needs {', '.join(_KEYS)}): restore it, "
+            "or stop the server (kliping db stop) and move the data folder away to start afresh"
+        )
+
+    def _save_state(self, state: dict[str, str]) -> dict[str, str]:
+        files.write_private(self.state_file, json.dumps(state, indent=2))
+        return state
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
         # Two kliping processes starting at once must not both run initdb or pg_ctl start.
-        with open(self.home / "postgres.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        fd = os.open(self.home / "postgres.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
-    def _run_pg(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [str(find_binaries() / tool), *args]
-        user = _server_user()
-        if user is not None:
-            command = ["runuser", "-u", user, "--", *command]
-        # cwd "/": as another user, a cwd under /root is unreadable and initdb aborts.
-        return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
+    def _make_home(self) -> None:
+        # Not world-readable. As root the server user must still traverse it (0711) to reach
+        # home/pgdata; otherwise the cluster goes to /var/lib/kliping (see _data_dir).
+        mode = 0o711 if os.geteuid() == 0 else 0o700
+        if self.home.exists() and not self.home.is_dir():
+            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is a file, not a folder")
+        self.home.mkdir(parents=True, exist_ok=True, mode=mode)
+        if not os.access(self.home, os.W_OK | os.X_OK):
+            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is not writable")
+
+    # -- first start ------------------------------------------------------------------------
 
     def _data_dir(self, user: str | None) -> Path:
         wanted = self.home / "pgdata"
-        if user is None or _traversable_by(user, self.home):
+        if user is None or pgctl.traversable_by(user, self.home):
             return wanted
         # e.g. /root is 0700: the server user cannot reach it. Keep the cluster in a
         # root-owned place it can reach, named after the home so homes do not collide.
         digest = hashlib.sha1(str(self.home.resolve()).encode()).hexdigest()[:12]
         return Path("/var/lib/kliping") / digest / "pgdata"
 
-    def _initialise(self) -> None:
-        user = _server_user()
+    @staticmethod
+    def _fresh(data_dir: Path) -> bool:
+        """No cluster was ever created there (the folder is missing or empty)."""
+        return not data_dir.is_dir() or not any(data_dir.iterdir())
+
+    def _discard(self, state: dict[str, str]) -> None:
+        data_dir, socket_dir = Path(state["data_dir"]), Path(state["socket_dir"])
+        log.warning("the first start of the embedded server was interrupted: starting afresh")
+        if is_running(data_dir, server_user(create=False)):
+            raise EmbeddedStartError(f"{data_dir}: a server runs in a half-initialised cluster")
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if socket_dir != data_dir:
+            with contextlib.suppress(OSError):
+                socket_dir.rmdir()  # only when empty: it is ours, a socket would be the server's
+
+    def _initialise(self) -> dict[str, str]:
+        user = server_user()
+        ids = server_ids(user) if user else None
         data_dir = self._data_dir(user)
-        if data_dir.exists() and any(data_dir.iterdir()):
+        if not self._fresh(data_dir):
             raise EmbeddedStartError(
-                f"{data_dir} exists but {self.state_file} is missing: move it away to start afresh"
+                f"{data_dir} holds a cluster but {self.state_file} is missing: its password is "
+                "lost; stop it (kliping db stop) and move the folder away to start afresh"
             )
         data_dir.mkdir(parents=True, exist_ok=True)
-        socket_dir = data_dir
-        if len(str(socket_dir)) > _SOCKET_PATH_MAX:
-            digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:12]
-            socket_dir = Path("/tmp") / f"kliping-{digest}"
-            socket_dir.mkdir(mode=0o700, exist_ok=True)
-        password = secrets.token_urlsafe(24)
-        pwfile = data_dir.parent / ".pwfile"
-        pwfile.write_text(password + "\n")
-        pwfile.chmod(0o600)
-        if user is not None:
-            entry = pwd.getpwnam(user)
-            for path in {data_dir, socket_dir, pwfile}:
-                os.chown(path, entry.pw_uid, entry.pw_gid)
+        if self.home not in data_dir.parents:
+            # /var/lib/kliping/<digest>: a name anyone can compute, so check nobody else made it.
+            for folder in (data_dir.parent, data_dir.parent.parent):
+                files.check_private_dir(folder, os.geteuid())
+        if ids is not None:
+            os.chown(data_dir, *ids, follow_symlinks=False)
             log.info("running as root: PostgreSQL runs as system user %r", user)
         data_dir.chmod(0o700)
+        socket_dir = data_dir
+        if len(str(data_dir)) > _SOCKET_PATH_MAX or not _PLAIN_PATH.match(str(data_dir)):
+            socket_dir = files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids)
+        password = secrets.token_urlsafe(24)
+        state = {"data_dir": str(data_dir), "socket_dir": str(socket_dir), "password": password}
+        self._save_state({**state, "phase": INITDB})
+        pwfile = data_dir.parent / ".kliping-pwfile"
+        files.write_private(pwfile, password + "\n", owner=ids)
         try:
-            done = self._run_pg(
+            done = run_pg(
                 "initdb", "-D", str(data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
-                "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
+                "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", user=user,
             )  # fmt: skip
         finally:
             pwfile.unlink(missing_ok=True)
         if done.returncode != 0:
-            raise EmbeddedStartError(f"initdb failed in {data_dir}:\n{done.stderr.strip()}")
-        with open(data_dir / "postgresql.conf", "a") as conf:
-            conf.write(
-                "\n# kliping embedded server: Unix socket only, never a TCP port\n"
-                "listen_addresses = ''\n"
-                f"unix_socket_directories = '{socket_dir}'\n"
-                f"port = {PORT}\n"
-            )
-        state = {"data_dir": str(data_dir), "socket_dir": str(socket_dir), "password": password}
-        self.state_file.write_text(json.dumps(state, indent=2))
-        self.state_file.chmod(0o600)
-        self._start(create_db=True)
+            detail = done.stderr.strip().splitlines()[-1:] or ["?"]
+            if "No space left" in done.stderr:
+                raise EmbeddedStartError(f"initdb in {data_dir}: no space left on device (ENOSPC)")
+            raise EmbeddedStartError(f"initdb failed in {data_dir}: {detail[0]}")
+        with open(data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"\n# kliping's settings (socket only, no TCP)\ninclude = '{_OWN_CONF}'\n")
+        self._write_own_conf(state, ids)
+        return self._save_state({**state, "phase": CREATED})
 
-    def _accepts_connections(self) -> bool:
-        try:
-            with psycopg.connect(self.conninfo(), connect_timeout=3):
-                return True
-        except psycopg.OperationalError:
-            return False
+    def _write_own_conf(self, state: dict[str, str], ids: tuple[int, int] | None) -> None:
+        files.write_private(
+            Path(state["data_dir"]) / _OWN_CONF,
+            "# written by kliping at each new socket folder; values quoted for postgresql.conf\n"
+            "listen_addresses = ''\n"
+            f"unix_socket_directories = {files.conf_string(state['socket_dir'])}\n"
+            f"port = {PORT}\n",
+            owner=ids,
+        )
 
-    def _clear_stale_pid(self, data_dir: Path) -> None:
-        pid_file = data_dir / "postmaster.pid"
+    # -- running ----------------------------------------------------------------------------
+
+    def _run(self, state: dict[str, str]) -> None:
+        """Start the server unless it runs and its socket is there; never stop a live one
+        that has its socket (its sessions belong to other commands)."""
+        user = server_user()
+        uid = server_ids(user)[0]
+        data_dir, socket_dir = Path(state["data_dir"]), Path(state["socket_dir"])
+        if not (data_dir / "PG_VERSION").exists():
+            raise EmbeddedStartError(f"the embedded data folder {data_dir} is missing or empty")
+        socket = socket_dir / f".s.PGSQL.{PORT}"
         try:
-            pid = int(pid_file.read_text().split("\n", 1)[0])
-        except (OSError, ValueError):
+            files.check_private_dir(socket_dir, uid)
+            socket_ok = files.socket_alive(socket, uid)
+        except (FileNotFoundError, UnsafePathError) as exc:
+            if socket_dir == data_dir:
+                raise
+            log.warning("socket folder not usable (%s): making a new one", exc)
+            socket_ok = False
+            state["socket_dir"] = ""
+        running = is_running(data_dir, user)
+        if running and socket_ok:
             return
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            cmdline = b""
-        if b"postgres" not in cmdline:
-            # The pid is dead or reused by another program (common after a kill -9 in a
-            # container): the file would make postgres refuse to start.
-            log.warning("removing stale %s (pid %d is not a running postgres)", pid_file, pid)
-            pid_file.unlink(missing_ok=True)
+        if running:
+            # Nobody can connect to a server without its socket (a /tmp cleaner deleted it).
+            log.warning("the embedded server runs but its socket is gone: restarting it")
+            run_pg("pg_ctl", "-D", str(data_dir), "-m", "fast", "-w", "stop", user=user)
+        if not state["socket_dir"]:
+            ids = server_ids(user) if user else None
+            state["socket_dir"] = str(files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids))
+            self._write_own_conf(state, ids)
+            self._save_state(state)
+        self._start(data_dir, user)
 
-    def _start(self, create_db: bool = False) -> None:
-        state = self._state()
-        data_dir = Path(state["data_dir"])
+    def _start(self, data_dir: Path, user: str | None) -> None:
         log_file = data_dir / "server.log"
         last = ""
         # After a kill -9, orphaned backends may hold the old shared memory for a moment.
-        for attempt in range(10):
-            self._clear_stale_pid(data_dir)
-            done = self._run_pg(
-                "pg_ctl", "-D", str(data_dir), "-l", str(log_file), "-w", "-t", "60", "start"
-            )
-            if done.returncode == 0 or self._accepts_connections():
-                break
-            last = done.stderr.strip() or done.stdout.strip()
-            if attempt == 2:
-                # A live postmaster that accepts no connection (its socket file was deleted,
-                # e.g. by a cleaner of /tmp): stop it so the next attempt starts it afresh.
-                log.warning("the embedded server runs but does not answer: restarting it")
-                self._run_pg("pg_ctl", "-D", str(data_dir), "-m", "fast", "-w", "stop")
+        for _attempt in range(10):
+            pgctl.clear_stale_pid(data_dir)
+            done = run_pg(
+                "pg_ctl", "-D", str(data_dir), "-l", str(log_file), "-w", "-t", "60", "start",
+                user=user,
+            )  # fmt: skip
+            if done.returncode == 0:
+                log.info("started %s", self.describe())
+                return
+            last = pgctl.log_tail(log_file) or done.stderr.strip() or done.stdout.strip()
+            if "No space left" in last:
+                raise EmbeddedStartError(
+                    f"the embedded server cannot start in {data_dir}: no space left on device "
+                    "(ENOSPC)"
+                )
             time.sleep(1)
-        else:
-            raise EmbeddedStartError(f"pg_ctl start failed (log: {log_file}): {last}")
-        log.info("started %s", self.describe())
-        if create_db:
-            admin = make_conninfo(self.conninfo(), dbname="postgres")
-            with psycopg.connect(admin, autocommit=True) as conn:
+        raise EmbeddedStartError(f"pg_ctl start failed (log: {log_file}): {last}")
+
+    def _create_database(self, state: dict[str, str]) -> None:
+        admin = make_conninfo(self.conninfo(), dbname="postgres")
+        with psycopg.connect(admin, autocommit=True, connect_timeout=30) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+            if found.fetchone() is None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+
+    def _probe(self, state: dict[str, str]) -> None:
+        """One connection: a refused password is named; a full server is left alone."""
+        try:
+            psycopg.connect(self.conninfo(), connect_timeout=10).close()
+        except psycopg.OperationalError as exc:
+            text = str(exc)
+            if "password authentication failed" in text:
+                raise EmbeddedServerBusy(
+                    f"the running embedded server refuses the password in {self.state_file} "
+                    "(was it edited?): the server is left running"
+                ) from None
+            if f'database "{DATABASE}" does not exist' in text:
+                self._create_database(state)  # a first start killed before it was created
+                return
+            raise  # e.g. too many clients: "database unavailable", and the server lives on

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kliping.config.errors import KlipingError
 
-class StorageError(Exception):
+
+class StorageError(KlipingError):
     """Base of every storage problem kliping reports."""
 
 
@@ -26,3 +28,11 @@ class EmbeddedStartError(StorageError):
 
 class MigrationError(StorageError):
     """A schema migration failed; the database is left at the previous version."""
+
+
+class UnsafePathError(StorageError):
+    """A file or folder kliping would trust (a socket folder) is not the one it made."""
+
+
+class EmbeddedServerBusy(StorageError):
+    """The embedded server runs but refuses this connection; it is left running."""

@@ -1,6 +1,6 @@
 """Reading stories: the queries behind ``kliping stories``, ``story`` and ``export``.
 
-They read the views of migration 0002, the same interface offered to other tools.
+They read the views of migrations 0002-0004, the same interface offered to other tools.
 """
 
 from __future__ import annotations
@@ -22,6 +22,19 @@ class StoryRow:
     article_count: int
     outlet_count: int
     outlets: list[str]
+    event_count: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    story_id: int
+    event_id: int
+    title: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_count: int
+    outlet_count: int
+    outlets: list[str]
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class MemberRow:
     published: datetime | None
     fetched_at: datetime
     duplicate_of: int | None
+    event_id: int | None
     authors: list[str] = field(default_factory=list)
     text: str | None = None  # only when asked for (export): the bulk of an article's size
 
@@ -84,6 +98,17 @@ def story_members(
     ).format(sql.SQL(", ").join(map(sql.Identifier, names)))
     with conn.cursor(row_factory=class_row(MemberRow)) as cur:
         cur.execute(query, (story_ids,))
+        return cur.fetchall()
+
+
+def story_events(conn: psycopg.Connection, story_ids: list[int]) -> list[EventRow]:
+    """Events of the stories, in time order (by their first article)."""
+    with conn.cursor(row_factory=class_row(EventRow)) as cur:
+        cur.execute(
+            "SELECT * FROM story_events WHERE story_id = ANY(%s::bigint[])"
+            " ORDER BY story_id, first_seen NULLS LAST, event_id",
+            (story_ids,),
+        )
         return cur.fetchall()
 
 

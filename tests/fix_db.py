@@ -11,15 +11,17 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from kliping.storage import migrate
 from kliping.storage.embedded import EmbeddedPostgres
+from lab.pg import database_name, rows
+
+__all__ = ["database_name", "rows"]
 
 TEMPLATE = "kliping_test_template"
 _counter = itertools.count()
@@ -98,13 +100,3 @@ def empty_db_url(pg_server: str) -> Iterator[str]:
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as c:
         yield c
-
-
-def rows(db_url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
-    """All rows of one parametrized query, on a connection of its own."""
-    with psycopg.connect(db_url) as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
-
-
-def database_name(conninfo: str) -> str:
-    return conninfo_to_dict(conninfo)["dbname"]  # type: ignore[return-value]

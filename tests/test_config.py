@@ -88,3 +88,18 @@ def test_every_setting_is_documented_in_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     for name in ENVIRONMENT:
         assert f"`{name}`" in readme, f"{name} missing from README"
+
+
+def test_an_outlet_s_concurrency_caps_its_download_slots() -> None:
+    from kliping.config.outlets import parse_registry
+    from kliping.config.settings import Settings
+    from kliping.crawler.scrapy_settings import scrapy_settings
+
+    registry = parse_registry(
+        '[pelan]\nname = "Pelan"\ndomains = ["pelan.id"]\narticle_pattern = "/berita/"\n'
+        'feeds = ["https://pelan.id/rss"]\nconcurrency = 1\n'
+        '[cepat]\nname = "Cepat"\ndomains = ["cepat.id"]\narticle_pattern = "/berita/"\n'
+        'feeds = ["https://cepat.id/rss"]\n'
+    )
+    slots = scrapy_settings(Settings.from_env({}), list(registry.values()))["DOWNLOAD_SLOTS"]
+    assert slots == {"pelan.id": {"concurrency": 1}, "www.pelan.id": {"concurrency": 1}}

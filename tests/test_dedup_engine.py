@@ -90,7 +90,7 @@ def test_forget_before_drops_old_stories() -> None:
     eng.forget_before(T0 + timedelta(days=1))
     assert len(eng) == 0
     a = eng.add(_doc("new", BODY, hours=48))
-    assert a == Assignment("new", "new", None, 0.0)
+    assert a == Assignment("new", "new", None, 0.0, event="new")
 
 
 def test_add_many_with_workers_matches_add() -> None:

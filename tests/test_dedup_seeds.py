@@ -1,4 +1,5 @@
-"""The two Biden–Putin seeds are one story; confusable reports with the same names are not.
+"""The two Biden–Putin seeds are one event (and story), and nothing else joins that event;
+confusable reports with the same names are not.
 
 The seeds are read from ../shared/seeds at test time (never copied into the repository); the
 confusable articles in tests/data/dedup/ were written for these tests.
@@ -53,6 +54,8 @@ def test_seeds_form_one_story_and_confusables_stay_apart() -> None:
     eng = Clusterer()
     got = {d.id: eng.add(d) for d in _stream(timed=True)}
     assert got["medcom"].story == got["poskupang"].story == "poskupang"
+    assert got["medcom"].event == got["poskupang"].event == "poskupang"  # one happening
+    assert [i for i, a in got.items() if a.event == "poskupang"] == ["poskupang", "medcom"]
     assert got["medcom"].duplicate_of is None  # a rewrite, not a copy
     assert got["geneva"].story == "geneva"  # the talks the call prepared: another event
     assert got["feb-call"].story == "feb-call"  # a later call, same names, six weeks on

@@ -8,7 +8,6 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.store import StoryStore, cluster_pending, recluster
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import gold
@@ -31,8 +30,6 @@ def _store(conn: psycopg.Connection, records: list[dict]) -> dict[str, int]:
             authors=tuple(r["authors"]),
             language="id",
             pages=1,
-            content_hash=content_hash(text),
-            fingerprint=fingerprint(text),
         )
         ids[r["id"]] = upsert_article(conn, article)[0]
     return ids
@@ -83,26 +80,71 @@ def test_two_clusterers_at_once_write_each_membership_once(db_url: str) -> None:
         assert set(_membership(conn)) == set(ids.values())
 
 
-def test_recluster_rebuilds_a_window(conn: psycopg.Connection) -> None:
+@pytest.mark.parametrize(
+    "since", [RECORDS[len(RECORDS) // 2]["published"], "2025-07-01T00:00:00+07:00"]
+)
+def test_recluster_is_clustering_the_window_from_scratch(
+    conn: psycopg.Connection, since: str
+) -> None:
+    """The redone window gets the stories and events `kliping cluster` gives its articles alone;
+    the articles before it keep theirs, and a story whose first article is unchanged keeps its
+    id (issue 14: a recluster once renumbered every story)."""
+    import json
+
+    from kliping.dedup.offline import cluster_jsonl
+
     _store(conn, RECORDS)
     cluster_pending(conn)
     before = _membership(conn)
-    since = datetime.fromisoformat(RECORDS[len(RECORDS) // 2]["published"])
-    count = recluster(conn, since)
-    assert count == sum(1 for r in RECORDS if datetime.fromisoformat(r["published"]) >= since)
+    labels_before = dict(conn.execute("SELECT label, id FROM stories").fetchall())
+    start = datetime.fromisoformat(since)
+    count = recluster(conn, start)
+    window = conn.execute(
+        "SELECT id, title, text, published, outlet, url FROM articles"
+        " WHERE published >= %s ORDER BY id",
+        (start,),
+    ).fetchall()
+    assert (
+        count
+        == len(window)
+        == sum(1 for r in RECORDS if datetime.fromisoformat(r["published"]) >= start)
+    )
     after = _membership(conn)
     assert set(after) == set(before)
-
-    # Same partition (story ids may be new for the redone window).
-    def groups(m: dict[int, tuple[int, int | None]]) -> set[frozenset[int]]:
-        by: dict[int, set[int]] = {}
-        for a, (s, _) in m.items():
-            by.setdefault(s, set()).add(a)
-        return {frozenset(g) for g in by.values()}
-
-    assert len(groups(after)) == pytest.approx(len(groups(before)), abs=2)
-    empty = conn.execute("SELECT count(*) FROM stories WHERE article_count = 0").fetchone()
+    lines = [
+        json.dumps({"id": str(r[0]), "title": r[1], "text": r[2],
+                    "published": r[3].isoformat(), "outlet": r[4], "url": r[5]})
+        for r in window
+    ]  # fmt: skip
+    alone = list(cluster_jsonl(lines))
+    inside = {r[0] for r in window}
+    events = _events(conn)
+    assert _partition({a: s for a, (s, _) in after.items() if a in inside}) == _partition(
+        {int(o["id"]): o["story"] for o in alone}
+    )
+    assert _partition({a: e for a, e in events.items() if a in inside}) == _partition(
+        {int(o["id"]): o["event"] for o in alone}
+    )
+    # Before the window nothing moved.
+    assert _partition({a: s for a, (s, _) in after.items() if a not in inside}) == _partition(
+        {a: s for a, (s, _) in before.items() if a not in inside}
+    )
+    # A story whose first article came back first (same label) keeps its id, window or not.
+    labels_after = dict(conn.execute("SELECT label, id FROM stories").fetchall())
+    same = set(labels_before) & set(labels_after)
+    assert all(labels_before[x] == labels_after[x] for x in same)
+    assert any(labels_after[x] in {s for a, (s, _) in after.items() if a in inside} for x in same)
+    stale = conn.execute(
+        "SELECT count(*) FROM stories s WHERE article_count <>"
+        " (SELECT count(*) FROM story_members m WHERE m.story_id = s.id)"
+    ).fetchone()
+    assert stale is not None and stale[0] == 0
+    empty = conn.execute("SELECT count(*) FROM events WHERE article_count = 0").fetchone()
     assert empty is not None and empty[0] == 0
+
+
+def _events(conn: psycopg.Connection) -> dict[int, object]:
+    return dict(conn.execute("SELECT article_id, event_id FROM story_members").fetchall())  # type: ignore[arg-type]
 
 
 def _partition(labels: dict[int, object]) -> set[frozenset[int]]:
@@ -134,6 +176,19 @@ def test_database_and_offline_command_give_the_same_stories(
                     "published": r[3].isoformat(), "outlet": r[4], "url": r[5]})
         for r in rows
     ]  # fmt: skip
-    offline = {int(o["id"]): o["story"] for o in cluster_jsonl(lines)}
+    out = list(cluster_jsonl(lines))
+    offline = {int(o["id"]): o["story"] for o in out}
     assert set(offline) == set(ids.values())
     assert _partition(offline) == _partition(stored)
+    # Events too: the same partition, every member has one, every event lies in one story.
+    rows = conn.execute("SELECT article_id, event_id, story_id FROM story_members").fetchall()
+    assert all(e is not None for _, e, _ in rows)
+    assert _partition({a: e for a, e, _ in rows}) == _partition(
+        {int(o["id"]): o["event"] for o in out}
+    )
+    assert len({(e, s) for _, e, s in rows}) == len({e for _, e, _ in rows})
+    counted = conn.execute(
+        "SELECT e.id, e.article_count, count(*) FROM events e"
+        " JOIN story_members m ON m.event_id = e.id GROUP BY e.id"
+    ).fetchall()
+    assert counted and all(n == c for _, n, c in counted)

@@ -13,7 +13,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.storage.articles import ArticleRecord, upsert_article
 from kliping.storage.demo import DEMO_BASE, DEMO_PORT
 from tests.fix_db import rows
@@ -47,8 +46,7 @@ def _real_article(db_url: str) -> int:
     record = ArticleRecord(
         url="https://www.tempo.co/read/1/harga-cabai-naik", outlet="tempo",
         title="Harga cabai naik", text=text, published=datetime(2025, 7, 15, 3, tzinfo=UTC),
-        authors=(), language="id", pages=1, content_hash=content_hash(text),
-        fingerprint=fingerprint(text),
+        authors=(), language="id", pages=1,
     )  # fmt: skip
     with psycopg.connect(db_url, autocommit=True) as conn:
         return upsert_article(conn, record)[0]

@@ -56,7 +56,7 @@ def test_every_outlet_is_in_docs_outlets_md() -> None:
     assert all(f"| `{key}` |" in render(registry) for key in registry)
 
 
-@pytest.mark.parametrize("view", ["story_overview", "story_articles"])
+@pytest.mark.parametrize("view", ["story_overview", "story_events", "story_articles"])
 def test_readme_lists_the_views_columns(conn: psycopg.Connection, view: str) -> None:
     section = _section("Reading stories")
     row = next((r for r in section.splitlines() if r.startswith(f"| `{view}` |")), None)

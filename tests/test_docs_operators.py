@@ -12,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from kliping.cli import EXIT_NOPERM, EXIT_UNAVAILABLE, build_parser
-from kliping.commands.crawl import EXIT_BUSY, EXIT_STOPPED
+from kliping.cli import build_parser
+from kliping.config.exits import (
+    EXIT_BUSY,
+    EXIT_NOPERM,
+    EXIT_STOPPED,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
@@ -68,5 +74,5 @@ def test_cluster_example_runs() -> None:
 
 def test_documented_exit_codes_are_the_codes() -> None:
     section = _section("Commands")
-    for code in (EXIT_UNAVAILABLE, EXIT_BUSY, EXIT_NOPERM, EXIT_STOPPED):
+    for code in (EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_BUSY, EXIT_NOPERM, EXIT_STOPPED):
         assert re.search(rf"\b{code} ", section), code

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from kliping.config.extract_rules import ZONES
 from kliping.crawler.extract import ExtractRules, extract
 from kliping.crawler.extract.dates import MONTHS, parse_text, parse_value
-from kliping.crawler.extract.rules import ZONES
 
 WIB = ZONES["WIB"]
 BODY = (

@@ -23,7 +23,6 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.dedup.fingerprint import content_hash, fingerprint
 from kliping.dedup.store import cluster_pending
 from kliping.sample_site.server import SampleSite
 from kliping.storage.articles import ArticleRecord, upsert_article
@@ -33,8 +32,8 @@ from tests.fix_site import Kliping, kliping_env
 WIB = ZoneInfo("Asia/Jakarta")
 README = Path(__file__).resolve().parents[1] / "README.md"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-STORY_KEYS = {"id", "title", "size", "outlets", "first_seen", "last_seen"}
-ARTICLE_KEYS = {"id", "outlet", "title", "url", "published", "duplicate_of"}
+STORY_KEYS = {"id", "title", "size", "event_count", "outlets", "first_seen", "last_seen"}
+ARTICLE_KEYS = {"id", "event_id", "outlet", "title", "url", "published", "duplicate_of"}
 ALL = ("--limit", "1000")  # more than the sample site's stories: no listing is cut short
 
 
@@ -88,7 +87,7 @@ def crawled(
 def _ids(table: str) -> list[int]:
     """Story ids of a `kliping stories` table, in printed order."""
     lines = table.splitlines()
-    assert lines[0].split()[:3] == ["id", "size", "last"], lines[0]
+    assert lines[0].split()[:4] == ["id", "size", "events", "last"], lines[0]
     return [int(line.split()[0]) for line in lines[1:]]
 
 
@@ -188,15 +187,16 @@ def test_since_keeps_stories_seen_from_that_wib_day(crawled: Crawled) -> None:
 
 def test_bad_since_is_a_clear_error(crawled: Crawled) -> None:
     done = crawled.kliping.run("stories", "--since", "15-07-2025")
-    assert done.returncode == 1
+    assert done.returncode == 2  # a usage error, found by argparse before any database work
     assert "YYYY-MM-DD" in done.stderr and "Traceback" not in done.stderr
 
 
 # --- kliping story ID -------------------------------------------------------------------------
 
-_ROW = re.compile(r"^  (\d\d \w{3} \d{4} \d\d:\d\d WIB) +(\S+) +(.+)$")
+_EVENT = re.compile(r"^  event (\d+): .* \((\d+) articles, .*\)$")
+_ROW = re.compile(r"^    (\d\d \w{3} \d{4} \d\d:\d\d WIB) +(\S+) +(.+)$")
 _URL = re.compile(r"^ {20,}(http\S+)$")
-_COPY = re.compile(r"^    └ copy (\d\d \w{3} \d{4} \d\d:\d\d WIB) +(\S+) +(http\S+)$")
+_COPY = re.compile(r"^      └ copy (\d\d \w{3} \d{4} \d\d:\d\d WIB) +(\S+) +(http\S+)$")
 
 
 def _wib(when: datetime) -> str:
@@ -219,12 +219,17 @@ def test_story_lists_articles_in_time_order_with_copies_folded(
     members = _members(crawled, story_id)
     text = crawled.run("story", str(story_id)).splitlines()
     assert text[0].startswith(f"story {story_id}: ")
-    assert text[1].startswith(f"{len(members)} articles from ")
-    # Walk the listing: an article row, its url row, then its copies.
+    assert text[1].startswith(f"{len(members)} articles in ")
+    # Walk the listing: an event header, then per article a row, its url row and its copies.
     shown: list[tuple[str, str, str, str, str | None]] = []  # (time, outlet, title, url, copy of)
+    groups: list[int] = []  # index in shown where each event starts
     lines = iter(text[2:])
     for line in lines:
-        if m := _ROW.match(line):
+        if not line:
+            continue
+        if _EVENT.match(line):
+            groups.append(len(shown))
+        elif m := _ROW.match(line):
             url = _URL.match(next(lines))
             assert url, line
             shown.append((m[1], m[2], m[3], url[1], None))
@@ -245,23 +250,35 @@ def test_story_lists_articles_in_time_order_with_copies_folded(
             assert duplicate_of is None or duplicate_of not in by_id
         else:
             assert by_id[duplicate_of][3] == copy_of
-    originals = [s for s in shown if s[4] is None]
-    times = [by_url[s[3]][4] for s in originals]
-    assert times == sorted(times)
+    # Events in time order (by their first article), articles in time order within each.
+    assert groups and groups[0] == 0
+    firsts = []
+    for start, end in zip(groups, [*groups[1:], len(shown)], strict=True):
+        times = [by_url[s[3]][4] for s in shown[start:end] if s[4] is None]
+        assert times == sorted(times)
+        firsts.append(times[0])
+    assert firsts == sorted(firsts)
 
 
 def test_story_prints_times_in_wib(crawled: Crawled) -> None:
     # POS-KUPANG prints WITA (UTC+8): 14:20 WITA is 13:20 WIB.
     story_id = crawled.story_of("a-banjirbima-poskupang")
     lines = crawled.run("story", str(story_id)).splitlines()
-    assert any(line.startswith("  23 Feb 2025 13:20 WIB poskupang ") for line in lines)
+    assert any(line.startswith("    23 Feb 2025 13:20 WIB poskupang ") for line in lines)
+    assert any(line.startswith("  event ") for line in lines)
 
 
 def test_story_json(crawled: Crawled) -> None:
     story_id = crawled.story_of("a-birate-cnnindonesia")
     found = json.loads(crawled.run("story", str(story_id), "--json"))
-    assert set(found) == STORY_KEYS | {"articles"}
+    assert set(found) == STORY_KEYS | {"articles", "events"}
     assert found["id"] == story_id and found["size"] == len(found["articles"])
+    # Its events, in time order, hold its articles: every article in exactly one of them.
+    events = found["events"]
+    assert len(events) == found["event_count"] >= 1
+    assert [e["first_seen"] for e in events] == sorted(e["first_seen"] for e in events)
+    assert sum(e["size"] for e in events) == found["size"]
+    assert {a["event_id"] for a in found["articles"]} == {e["id"] for e in events}
     members = _members(crawled, story_id)
     assert [a["id"] for a in found["articles"]] == [m[0] for m in members]
     for article, (_, outlet, title, url, published, duplicate_of) in zip(
@@ -306,9 +323,10 @@ def test_export_csv(crawled: Crawled) -> None:
     out = crawled.run("export", "--since", "2025-01-01", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == [
-        "story_id", "story_title", "article_id", "outlet", "title", "url", "published",
-        "duplicate_of", "authors", "fetched_at", "text",
+        "story_id", "story_title", "event_id", "article_id", "outlet", "title", "url",
+        "published", "duplicate_of", "authors", "fetched_at", "text",
     ]  # fmt: skip
+    assert all(int(r["event_id"]) for r in rows)
     exported = [(int(r["article_id"]), int(r["story_id"])) for r in rows]
     assert len(exported) == len(set(exported))
     assert dict(exported) == _story_articles(crawled)
@@ -533,8 +551,6 @@ def _store(conn: psycopg.Connection, outlet: str, when: str, title: str, text: s
         authors=(),
         language="id",
         pages=1,
-        content_hash=content_hash(text),
-        fingerprint=fingerprint(text),
     )
     return upsert_article(conn, record)[0]
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from kliping import logs
+from kliping.config import logs
 from kliping.sample_site.server import SampleSite
 from tests.fix_db import rows
 from tests.fix_site import Kliping, kliping_env, wait_for

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -17,8 +18,6 @@ ARTICLE = ArticleRecord(
     authors=("Rina Wulandari",),
     language="id",
     pages=1,
-    content_hash="abc",
-    fingerprint=-42,
     aliases=("https://news.example.id/berita/d-1/gempa?single=1",),
 )
 
@@ -33,11 +32,20 @@ def test_upsert_is_idempotent(conn: psycopg.Connection) -> None:
 
 def test_changed_content_updates_in_place(conn: psycopg.Connection) -> None:
     article_id, _ = upsert_article(conn, ARTICLE)
-    changed = replace(ARTICLE, text=ARTICLE.text + "\nPembaruan.", content_hash="def")
+    changed = replace(ARTICLE, text=ARTICLE.text + "\nPembaruan.")
     assert upsert_article(conn, changed) == (article_id, "updated")
     row = conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
     assert row is not None and row[0].endswith("Pembaruan.")
     assert count_articles(conn) == 1
+
+
+def test_content_hash_is_the_stored_text_s_own(conn: psycopg.Connection) -> None:
+    # Storage hashes what it stores (md5 of the text): a change to dedup's cleaning rules can
+    # never make a recrawled article count as "updated".
+    article_id, _ = upsert_article(conn, ARTICLE)
+    row = conn.execute("SELECT content_hash FROM articles WHERE id = %s", (article_id,)).fetchone()
+    assert row is not None
+    assert row[0] == hashlib.md5(ARTICLE.text.encode()).hexdigest()
 
 
 def test_aliases_make_the_article_known(conn: psycopg.Connection) -> None:

@@ -50,7 +50,7 @@ def test_first_start_initialises_then_reuses(server: EmbeddedPostgres) -> None:
     state = server._state()
     assert Path(state["data_dir"], "PG_VERSION").exists()
     assert oct(server.state_file.stat().st_mode & 0o777) == "0o600"
-    assert "listen_addresses = ''" in Path(state["data_dir"], "postgresql.conf").read_text()
+    assert "listen_addresses = ''" in Path(state["data_dir"], "kliping.conf").read_text()
     pid = _postmaster_pid(server)
     assert server.ensure_running() == conninfo
     assert _postmaster_pid(server) == pid  # reused, not restarted

@@ -17,17 +17,22 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow  # builds a wheel and starts interpreters
 
 LAUNCHER = """
 import asyncio
 
+from kliping.config.extract_rules import DEFAULT_RULES
 from kliping.crawler.workers import ExtractPool
 
 if __name__ == "__main__":
     pool = ExtractPool(1)
     page = b"<html><body><p>" + b"kata " * 200 + b"</p></body></html>"
-    result = asyncio.run(pool.extract(page, "http://127.0.0.1/a", "x", {}))
+    result = asyncio.run(pool.extract(page, "http://127.0.0.1/a", DEFAULT_RULES))
     pool.close()
     print(type(result).__name__, result.error)
 """

@@ -3,15 +3,16 @@
 Importable on its own (no Scrapy, no database)::
 
     from kliping.crawler.extract import extract, ExtractRules
-    article = extract(html, url, ExtractRules.from_mapping(outlet.extract))
+    article = extract(html, url, outlet.extract)
 """
+
+from kliping.config.extract_rules import ExtractRules
 
 from .cli import cli_extract
 from .core import extract
 from .errors import ExtractionError
 from .model import Extracted
 from .pages import article_url, page_links, single_page_url, stitch
-from .rules import ExtractRules
 
 __all__ = [
     "ExtractRules",

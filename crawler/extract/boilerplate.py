@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kliping.config.extract_rules import ExtractRules
+
 from .dates import DATE_TIME
-from .rules import ExtractRules
 
 # Each entry matches from the start of a line, case-insensitively. Counts from outlets.md §4.
 SHARED_DROP: tuple[str, ...] = (

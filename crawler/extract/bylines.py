@@ -67,7 +67,9 @@ def parse_byline(text: str, *, editors: bool = False) -> list[str]:
         kind = label.group("label").lower()
         if kind in (_EDITOR if editors else _WRITER):
             names += clean_names(text[label.end() : end])
-    if not editors and not names:
+    # "A - detikNews | Editor: B": the writer precedes the first label. Not when that label
+    # is a writer's ("Diposting oleh Redaksi"): then the text before it is a verb, not a name.
+    if not editors and not names and parts[0].group("label").lower() not in _WRITER:
         names = clean_names(text[: parts[0].start()])
     return names
 

@@ -2,57 +2,72 @@
 
 from __future__ import annotations
 
-import re
-import urllib.error
-import urllib.request
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+
 from .core import extract
-from .document import decode
 from .errors import ExtractionError
+from .fetch import Fetcher, check_http_url
 from .model import Extracted
 from .pages import page_links, single_page_url, stitch
-from .rules import DEFAULT_RULES, ExtractRules
 
 USER_AGENT = "kliping/0.1 (+https://github.com/kliping)"
-TIMEOUT = 20  # seconds; Indonesian outlets behind CDNs answer in 1-3 s, 20 s means it is down
-_CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # KLIPING_MAX_PAGE_BYTES's default
+# One article (all its pages) within a minute: outlets answer a page in 1-3 s; a server that
+# drips bytes is cut off here rather than holding the command for minutes.
+DEADLINE = 60.0
 
 
 def cli_extract(
-    target: str, url: str | None = None, rules: ExtractRules | None = None
+    target: str,
+    url: str | None = None,
+    rules: ExtractRules | None = None,
+    *,
+    max_bytes: int = MAX_PAGE_BYTES,
+    deadline: float = DEADLINE,
+    user_agent: str = USER_AGENT,
 ) -> dict[str, Any]:
     """A file is one page (pages=1); an http(s) URL is fetched with its other pages.
 
     ``rules`` are the outlet's (the caller finds the outlet by the URL); default rules else.
+    A URL's ``url`` in the result is where the page was found after redirects.
     """
     rules = rules or DEFAULT_RULES
-    if re.match(r"^https?://", target, re.I):
+    if "://" in target:
+        check_http_url(target)  # ftp://, file://, a malformed URL: refused here
+        fetcher = Fetcher(time.monotonic() + deadline, max_bytes, user_agent)
         single = single_page_url(target, rules)
         if single:
             try:
-                article = fetch_article(single, rules)
-                return replace(article, url=target).to_json()
-            except ExtractionError:
-                pass  # no one-page view after all: follow the pages
-        return fetch_article(target, rules).to_json()
+                final, article = fetch_article(fetcher, single, rules)
+                return replace(article, url=target if final == single else final).to_json()
+            except ExtractionError as err:
+                if "deadline" in err.reason or "larger than" in err.reason:
+                    raise
+                # no one-page view after all: follow the pages
+        return fetch_article(fetcher, target, rules)[1].to_json()
     data = Path(target).read_bytes()
     return extract(data, url, rules).to_json()
 
 
-def fetch_article(url: str, rules: ExtractRules, max_pages: int = 20) -> Extracted:
-    """Fetch page 1, then every other page its pagers name, and stitch them in order."""
-    first_html = fetch(url)
-    parts = {url: extract(first_html, url, rules)}
-    queue = page_links(first_html, url, rules)
-    order = [url, *queue]
+def fetch_article(
+    fetcher: Fetcher, url: str, rules: ExtractRules, max_pages: int = 20
+) -> tuple[str, Extracted]:
+    """Fetch page 1, then every other page its pagers name, and stitch them in order.
+    Returns page 1's final URL (after redirects) with the article."""
+    final, first_html = fetcher.get(url)
+    parts = {final: extract(first_html, final, rules)}
+    queue = page_links(first_html, final, rules)
+    order = [final, *queue]
     while queue and len(parts) < max_pages:
         link = queue.pop(0)
         if link in parts:
             continue
-        html = fetch(link)
+        _, html = fetcher.get(link)
         parts[link] = extract(html, link, rules)
         # A windowed pager ("1 2 3 ... 9") only shows pages near the current one.
         for more in page_links(html, link, rules):
@@ -60,21 +75,4 @@ def fetch_article(url: str, rules: ExtractRules, max_pages: int = 20) -> Extract
                 order.append(more)
                 queue.append(more)
     ordered = [parts[u] for u in order if u in parts]
-    return ordered[0] if len(ordered) == 1 else stitch(ordered)
-
-
-def fetch(url: str) -> str:
-    """GET with an honest User-Agent; the body decoded by the server's declared charset."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            data = response.read()
-            declared = _CHARSET.search(response.headers.get("Content-Type", ""))
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
-        raise ExtractionError(url, f"fetch failed: {err}") from None
-    if declared:
-        try:
-            return data.decode(declared.group(1))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode(data)
+    return final, ordered[0] if len(ordered) == 1 else stitch(ordered)

@@ -8,12 +8,13 @@ from typing import Any
 from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
-from . import boilerplate, bylines, dates, titles, treeclean
+from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+
+from . import boilerplate, bylines, captions, pubtime, titles, treeclean
 from .document import Page, parse
 from .errors import ExtractionError
 from .language import language
 from .model import Extracted
-from .rules import DEFAULT_RULES, ExtractRules
 
 # trafilatura logs a warning for every page it discards; we raise ExtractionError instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -50,11 +51,14 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
     title = titles.title(page, rules)
     # Before the dateline is read: related boxes carry other articles' dates and titles.
     treeclean.prepare(page)
-    published = dates.published(page, rules.tz)
-    body = _body(page, url, rules)
-    cleaned = boilerplate.clean(body, title, rules, page.bylines)
+    published = pubtime.published(page, rules.tz)
+    photos = captions.take(page, url)
+    if photos.photo_page and photos.lines:
+        cleaned = _photo_body(page, title, rules, photos)
+    else:
+        cleaned = _article(page, url, rules, title, photos)
     text = "\n".join(cleaned.lines)
-    if len(text) < MIN_BODY_CHARS or len(text.split()) < MIN_BODY_WORDS:
+    if not _enough(text):
         raise ExtractionError(url, "no article body left after boilerplate removal")
     byline_lines = [line for line in cleaned.dropped if boilerplate.BYLINE_LINE.match(line)]
     return Extracted(
@@ -65,6 +69,34 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
         authors=bylines.authors(page, byline_lines),
         language=language(page, text),
     )
+
+
+def _article(
+    page: Page, url: str | None, rules: ExtractRules, title: str | None, photos: captions.Captions
+) -> boilerplate.Cleaned:
+    """The article body; a page whose text is only its photos' captions falls back to them."""
+    try:
+        cleaned = boilerplate.clean(_body(page, url, rules), title, rules, page.bylines)
+    except ExtractionError:
+        if not photos.lines:
+            raise
+        cleaned = boilerplate.Cleaned(lines=[])
+    if photos.lines and (not _enough("\n".join(cleaned.lines)) or photos.outside(cleaned.lines)):
+        return _photo_body(page, title, rules, photos)
+    return cleaned
+
+
+def _photo_body(
+    page: Page, title: str | None, rules: ExtractRules, photos: captions.Captions
+) -> boilerplate.Cleaned:
+    # The credit ("Foto: A/detikcom") sits in a box named like a byline; here it is body.
+    keys = {boilerplate.norm(t) for t in photos.texts}
+    bylines = [b for b in page.bylines if boilerplate.norm(b) not in keys]
+    return boilerplate.clean("\n".join(photos.lines), title, rules, bylines)
+
+
+def _enough(text: str) -> bool:
+    return len(text) >= MIN_BODY_CHARS and len(text.split()) >= MIN_BODY_WORDS
 
 
 def _body(page: Page, url: str | None, rules: ExtractRules) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 from lxml.html import HtmlElement
 
+from kliping.config.extract_rules import ZONES
+
 from .document import Page
-from .rules import ZONES
 
 MONTHS: dict[str, int] = {
     "januari": 1, "jan": 1, "january": 1,
@@ -38,8 +39,18 @@ _TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:[:.](?P<s>[0-5]\d))?"
 _ZONE = r"(?:\s*(?P<z>WITA|WIT|WIB|UTC|GMT)(?P<zo>[+-]\d{1,2}(?::?\d\d)?)?\b)?"
 DATE_TIME = re.compile(rf"(?<!\d){_DATE}\b{_SEP}{_TIME}\b{_ZONE}", re.I)
 DATE_ONLY = re.compile(rf"(?<!\d){_DATE}\b", re.I)
-# "Diperbarui 18 Jun 2025, 15:10 WIB" is an update time: not the one we want.
-_UPDATED = re.compile(r"(?:diperbarui|diperbaharui|update[d]?|pembaruan|terakhir)\W*$", re.I)
+# "Diperbarui 18 Jun 2025, 15:10 WIB" is an update time: not the one we want. The weekday may
+# sit between ("Diperbarui: Kamis, 12 September 2024 16:20 WIB").
+_UPDATED = re.compile(
+    r"(?:diperbarui|diperbaharui|update[d]?|pembaruan|terakhir)\W*"
+    r"(?:(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\W*)?$",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# A day-only dateline is a short element of its own: "Sabtu, 19 Maret 2022" is 20 characters;
+# 40 leaves room for "Diposting pada". It is looked for among the text nodes nearest the title:
+# 20 reach past a Blogger header's blog title, description and menu to the date header.
+_DAY_ONLY_CHARS, _DAY_NODES = 40, 20
 
 META_KEYS = (
     "article:published_time",
@@ -66,16 +77,13 @@ _SKIP_TAGS = frozenset({"a", "script", "style", "noscript", "nav", "footer", "as
 _AFTER_H1, _BEFORE_H1 = 3000, 600
 
 
-def published(page: Page, tz: timezone) -> datetime | None:
-    """Metadata (article:published_time, JSON-LD, pubdate metas), then the visible dateline."""
-    first = page.meta.get("article:published_time")
-    candidates: list[Any] = [first] if first else []
-    candidates += [obj.get("datePublished") for obj in page.article_ld()]
-    candidates += [page.meta.get(key) for key in META_KEYS[1:]]
-    for value in candidates:
-        if isinstance(value, str) and (when := parse_value(value, tz)):
-            return when
-    return visible(page, tz)
+@dataclass(frozen=True)
+class Dateline:
+    """A date read from the page: whether the page printed its zone, and whether it has a time."""
+
+    when: datetime
+    zoned: bool
+    timed: bool
 
 
 def parse_value(value: str, tz: timezone) -> datetime | None:
@@ -97,17 +105,27 @@ def parse_value(value: str, tz: timezone) -> datetime | None:
 
 def parse_text(text: str, tz: timezone) -> datetime | None:
     """The first publication-looking date+time in visible text (update times skipped)."""
+    found = dateline_in(text, tz)
+    return found.when if found else None
+
+
+def dateline_in(text: str, tz: timezone) -> Dateline | None:
+    """Like parse_text, keeping whether the page printed the zone."""
     for m in DATE_TIME.finditer(text):
-        if _UPDATED.search(text[max(0, m.start() - 25) : m.start()]):
+        if _UPDATED.search(text[max(0, m.start() - 40) : m.start()]):
             continue
         when = _from_match(m, tz)
         if when:
-            return when
+            return Dateline(when, zoned=bool(m.group("z")), timed=True)
     return None
 
 
-def visible(page: Page, tz: timezone) -> datetime | None:
-    """The dateline printed next to the title; links and related boxes are skipped."""
+def visible(page: Page, tz: timezone) -> Dateline | None:
+    """The dateline printed next to the title; links and related boxes are skipped.
+
+    A date with a time first; failing that, a short element that is only a date (Blogger's
+    date header "Senin, 10 Juli 2023"): a date inside a sentence is not a dateline.
+    """
     before: list[str] = []
     after: list[str] = []
     seen_h1 = page.h1 is None
@@ -124,12 +142,28 @@ def visible(page: Page, tz: timezone) -> datetime | None:
                 break
         else:
             before.append(text)
-    when = parse_text(" \n ".join(after), tz)
-    if when is None and page.h1 is not None:
+    found = dateline_in(" \n ".join(after), tz)
+    if found is None and page.h1 is not None:
         tail = " \n ".join(before)[-_BEFORE_H1:]
-        found = list(DATE_TIME.finditer(tail))
-        when = _from_match(found[-1], tz) if found else None
-    return when
+        timed = [m for m in DATE_TIME.finditer(tail) if _from_match(m, tz)]
+        if timed:
+            m = timed[-1]
+            found = Dateline(_from_match(m, tz), zoned=bool(m.group("z")), timed=True)  # type: ignore[arg-type]
+    if found is None:
+        near = after[:_DAY_NODES] + before[-_DAY_NODES:]
+        found = next((d for t in near if (d := _day_only(t, tz))), None)
+    return found
+
+
+def _day_only(text: str, tz: timezone) -> Dateline | None:
+    text = " ".join(text.split())
+    if len(text) > _DAY_ONLY_CHARS:
+        return None
+    m = DATE_ONLY.search(text)
+    if m is None or len(_WORD.findall(text[: m.start()] + text[m.end() :])) > 2:
+        return None
+    when = _from_match(m, tz)
+    return Dateline(when, zoned=False, timed=False) if when else None
 
 
 def _texts(el: HtmlElement, h1: HtmlElement | None) -> Iterator[tuple[str, bool]]:

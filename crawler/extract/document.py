@@ -41,6 +41,13 @@ _NOISE_CLASS = re.compile(
     re.I,
 )
 _NOT_BYLINE = re.compile(r"foto|photo|image|img|caption|avatar", re.I)
+# Marks collected in the same walk for later stages: a hiding style, attribute or class
+# (treeclean.unhide_pages), caption and credit boxes and photo boxes (captions.take).
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+HIDE_CLASS = re.compile(r"(?<![\w-])(?:hidden|hide|d-none|is-hidden)(?![\w-])", re.I)
+_CAPTION_CLASS = re.compile(r"caption|keterangan|credit", re.I)
+_PHOTO_CLASS = re.compile(r"photo|foto", re.I)
+_PHOTO_BOX_TAGS = frozenset({"div", "span", "figure"})
 ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 )
@@ -82,6 +89,18 @@ class Page:
     lang: str | None = None
     bylines: list[str] = field(default_factory=list)
     noise: list[HtmlElement] = field(default_factory=list)
+    hidden: list[HtmlElement] = field(default_factory=list)
+    captions: list[HtmlElement] = field(default_factory=list)  # candidates, in page order
+    stamps: list[str] = field(default_factory=list)  # <abbr|time class="published"> values
+
+    def attached(self, el: HtmlElement) -> bool:
+        """Still in the page (not inside a subtree dropped since the walk).
+
+        getroottree() cannot tell: a dropped subtree keeps its document, whose root is still
+        the page's <html>; only the parent chain shows it hangs loose.
+        """
+        chain = list(el.iterancestors())
+        return (chain[-1] if chain else el) is self.tree
 
     def drop_noise(self) -> None:
         """Remove related-link boxes, widgets and pagers from the tree, keeping their tails."""
@@ -150,10 +169,23 @@ def _walk(page: Page) -> list[HtmlElement]:
         if el.get("itemprop") == "datePublished":
             value = el.get("datetime") or el.get("content") or el.text_content()
             page.meta.setdefault("datepublished", value.strip())
+        style = el.get("style")
         cls = el.get("class")
+        hidden_style = bool(style and HIDDEN_STYLE.search(style))
+        if hidden_style or el.get("hidden") is not None or (cls and HIDE_CLASS.search(cls)):
+            page.hidden.append(el)
+        if tag == "figcaption":
+            page.captions.append(el)
         if not cls and not el.get("id"):
             continue
         marker = f"{cls or ''} {el.get('id') or ''}"
+        photo_box = tag in _PHOTO_BOX_TAGS and cls and _PHOTO_CLASS.search(cls)
+        if photo_box or _CAPTION_CLASS.search(marker):
+            page.captions.append(el)
+        if tag in ("abbr", "time") and cls and "published" in cls.split():
+            stamp = el.get("title") if tag == "abbr" else el.get("datetime")
+            if stamp:
+                page.stamps.append(stamp)
         if tag not in ("body", "html", "main", "article") and _NOISE_CLASS.search(marker):
             page.noise.append(el)
         elif _BYLINE_CLASS.search(marker) and not _NOT_BYLINE.search(marker):
@@ -169,11 +201,23 @@ def _settle(page: Page, bylines: list[HtmlElement]) -> None:
     page.noise = [el for el in page.noise if el not in keep_out and not _many_paragraphs(el)]
     noisy = set(page.noise)
     for el in bylines:
-        if noisy.isdisjoint(el.iterancestors()):
+        # A credit inside a photo box ("<div class=photo>...<span class=author>dok.TMC")
+        # names the photographer or the picture's source, not the writer.
+        if noisy.isdisjoint(el.iterancestors()) and not _in_photo(el):
             # itertext, not text_content: "<span>Penulis</span><div>A</div>" must not glue.
             text = " ".join(" ".join(el.itertext()).split())
             if text and len(text) < 300:
                 page.bylines.append(text)
+
+
+def _in_photo(el: HtmlElement) -> bool:
+    for up in el.iterancestors():
+        if up.tag in ("figure", "figcaption"):
+            return True
+        marker = f"{up.get('class') or ''} {up.get('id') or ''}"
+        if marker.strip() and _NOT_BYLINE.search(marker):
+            return True
+    return False
 
 
 def _many_paragraphs(el: HtmlElement, limit: int = 6) -> bool:

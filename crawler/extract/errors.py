@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kliping.config.errors import KlipingError
 
-class ExtractionError(Exception):
+
+class ExtractionError(KlipingError):
     """A page yielded no article body; the crawler counts it as a failed fetch.
 
     Raised for empty, truncated-to-nothing or non-HTML input, and for pages whose

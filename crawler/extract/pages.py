@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from kliping.config.extract_rules import ExtractRules
+from kliping.config.urls import clean, folded, is_paged
+
 from .boilerplate import norm
 from .model import Extracted
-from .rules import ExtractRules
 
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-# Query parameters that select a page or view of the same article, or only track the visit.
-_PAGE_PARAMS = frozenset({"page", "page_num", "single", "showpage", "halaman"})
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|_ga|ref|src|from)$", re.I)
 # Path forms: detik/CNN ".../<slug>/2", republika "-part2", inews "/all", kumparan "/full".
 _PATH_PAGE = re.compile(r"/(\d{1,2})/?$")
 _PATH_PART = re.compile(r"-part(\d{1,2})$")
@@ -39,16 +38,7 @@ def single_page_url(url: str, rules: ExtractRules) -> str | None:
 
 def article_url(url: str) -> str:
     """The URL with page/view markers and tracking parameters removed (page 1's URL)."""
-    parts = urlsplit(url)
-    path = _PATH_VIEW.sub("", parts.path)
-    path = _PATH_PART.sub("", path)
-    path = _PATH_PAGE.sub("", path) if _looks_paged(path) else path
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _PAGE_PARAMS and not _TRACKING.match(k)
-    ]
-    return urlunsplit(parts._replace(path=path, query=urlencode(query), fragment=""))
+    return clean(url)
 
 
 def page_number(url: str) -> int | None:
@@ -61,7 +51,7 @@ def page_number(url: str) -> int | None:
     if params.get("single") or params.get("showpage") == "all" or _PATH_VIEW.search(parts.path):
         return None
     m = _PATH_PART.search(parts.path)
-    if m is None and _looks_paged(parts.path):
+    if m is None and is_paged(parts.path):
         m = _PATH_PAGE.search(parts.path)
     return int(m.group(1)) if m else 1
 
@@ -117,14 +107,5 @@ def stitch(parts: Sequence[Extracted]) -> Extracted:
     )
 
 
-def _looks_paged(path: str) -> bool:
-    # "/d-7971101/slug/2" or ".../20250512-134-846928/slug/2": a slug segment before the number.
-    # Tribun's "/2025/06/18/slug" never ends in a bare number, and kompas' ids have 8-9 digits.
-    segments = [s for s in path.split("/") if s]
-    return len(segments) >= 3 and segments[-1].isdigit() and not segments[-2].isdigit()
-
-
 def _key(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+    return folded(url) or url

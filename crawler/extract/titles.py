@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from kliping.config.extract_rules import ExtractRules
+
 from .document import Page
-from .rules import ExtractRules
 
 # Outlet names that follow a headline in <title>/og:title (outlets.md; Tribun regional sites
 # use "Tribun<Zone>.com"/".id", detik "detik<Channel>").

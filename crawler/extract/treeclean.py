@@ -6,7 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from .document import Page
+from .document import HIDDEN_STYLE, HIDE_CLASS, Page
 
 _INLINE_LABEL = re.compile(r"^\s*(?:baca(?:\s+juga)?|lihat\s+juga|simak\s+juga)\s*:?\s*$", re.I)
 # Elements that end a run of loose text.
@@ -18,9 +18,21 @@ _BLOCKS = frozenset({
 # fmt: on
 
 
+# trafilatura deletes hidden elements (document.HIDDEN_STYLE, HIDE_CLASS), which is right for
+# menus and pop-ups but loses pages 2-n of an article served whole with only page 1 shown
+# (m.merdeka.com "Halaman 1 ... 4": ~70 % of the text was lost).
+_DIGITS = re.compile(r"\d+")
+# A block named as a numbered page ("halaman-2", "page_3", "hal2") is a page even without a
+# visible twin of the same kind beside it.
+_PAGE_NAME = re.compile(r"(?:page|halaman|hal)[-_]?\d", re.I)
+# A hidden page carries at least a short paragraph of its own text (not link titles).
+MIN_PAGE_CHARS = 80
+
+
 def prepare(page: Page) -> None:
     """Related boxes, inline related links and link-only lists out; loose text into <p>."""
     page.drop_noise()
+    unhide_pages(page)
     strip_inline_links(page.tree)
     paragraphize(page.tree)
     drop_link_lists(page.tree)
@@ -109,3 +121,53 @@ def drop_link_lists(tree: HtmlElement) -> None:
 def _link_only(li: HtmlElement) -> bool:
     linked = sum(len(a.text_content().strip()) for a in li.iter("a"))
     return linked > 0 and len(li.text_content().strip()) - linked <= 3
+
+
+def unhide_pages(page: Page) -> None:
+    """Show the hidden later pages of an article that serves all its pages in one HTML file.
+
+    A hidden element counts as a page when a sibling of the same kind is visible (same tag and
+    class, or the same id up to its number: "halaman-1", "halaman-2") and it holds text of its
+    own. Hidden menus, modals and templates have no visible twin, so they stay hidden.
+    """
+    for el in page.hidden:
+        parent = el.getparent()
+        if parent is None or not page.attached(el):
+            continue
+        key = _page_key(el)
+        if key[1:] == ("", ""):  # a bare <div>: nothing ties it to a visible page
+            continue
+        named = bool(_PAGE_NAME.search(f"{el.get('id') or ''} {el.get('class') or ''}"))
+        twins = [s for s in parent if s is not el and _page_key(s) == key]
+        if (named or any(not _hidden(s) for s in twins)) and _own_text(el) >= MIN_PAGE_CHARS:
+            _show(el)
+
+
+def _hidden(el: HtmlElement) -> bool:
+    return bool(
+        HIDDEN_STYLE.search(el.get("style") or "")
+        or el.get("hidden") is not None
+        or HIDE_CLASS.search(el.get("class") or "")
+    )
+
+
+def _page_key(el: HtmlElement) -> tuple[object, str, str]:
+    cls = " ".join(HIDE_CLASS.sub(" ", el.get("class") or "").split())
+    return el.tag, cls, _DIGITS.sub("#", el.get("id") or "")
+
+
+def _own_text(el: HtmlElement) -> int:
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return len(" ".join(el.text_content().split())) - linked
+
+
+def _show(el: HtmlElement) -> None:
+    style = HIDDEN_STYLE.sub("", el.get("style") or "").strip(" ;")
+    if style:
+        el.set("style", style)
+    elif "style" in el.attrib:
+        del el.attrib["style"]
+    if "hidden" in el.attrib:
+        del el.attrib["hidden"]
+    if el.get("class"):
+        el.set("class", " ".join(HIDE_CLASS.sub(" ", el.get("class") or "").split()))

@@ -11,14 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kliping import __version__
-from kliping.config.errors import ConfigError
-from kliping.storage.errors import StorageError
+from kliping import __version__, argtypes
+from kliping.argtypes import integer, seconds
+from kliping.config.errors import KlipingError
+from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class CommandError(KlipingError):
     """A user-facing failure: printed as ``kliping: <message>`` with exit status 1."""
 
 
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--every",
-        type=float,
+        type=seconds(1, 7 * 86400),
         default=60.0,
         metavar="SECONDS",
         help="--daemon: crawl every sample outlet this often (default 60)",
@@ -85,10 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         "could be fetched",
     )
     crawl.add_argument("outlets", nargs="*", metavar="OUTLET")
-    crawl.add_argument("--since", help="backfill: walk dated index pages from DATE (YYYY-MM-DD)")
-    crawl.add_argument("--until", help="backfill: up to DATE inclusive (default: today)")
+    crawl.add_argument(
+        "--since", type=argtypes.day, help="backfill: walk dated index pages from DATE (YYYY-MM-DD)"
+    )
+    crawl.add_argument(
+        "--until", type=argtypes.day, help="backfill: up to DATE inclusive (default: today)"
+    )
     crawl.add_argument("--refresh", action="store_true", help="fetch stored articles again")
-    crawl.add_argument("--max-articles", type=int, default=0, help="stop an outlet after N")
+    crawl.add_argument(
+        "--max-articles", type=integer(0, LIMIT_MAX), default=0, help="stop an outlet after N"
+    )
     # Used by the daemon, which runs each crawl as a child process and clusters itself.
     crawl.add_argument(
         "--trigger",
@@ -107,13 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_argument("outlets", nargs="*", metavar="OUTLET", help="only these outlets")
     daemon.add_argument(
         "--every",
-        type=float,
+        type=seconds(1, 7 * 86400),
         metavar="SECONDS",
         help="crawl every outlet this often instead of its registry interval (testing, benchmarks)",
     )
     daemon.add_argument(
         "--crawl-timeout",
-        type=float,
+        type=seconds(1, 86400),
         default=1800.0,
         metavar="SECONDS",
         help="a crawl running longer is stopped and recorded as failed (default 1800)",
@@ -132,19 +139,27 @@ def build_parser() -> argparse.ArgumentParser:
     stories = command(
         "stories", _lazy("kliping.commands.read", "stories"), "recent stories, newest first"
     )
-    stories.add_argument("--since", help="only stories seen since DATE (YYYY-MM-DD)")
+    stories.add_argument(
+        "--since", type=argtypes.day, help="only stories seen since DATE (YYYY-MM-DD)"
+    )
     stories.add_argument("--outlet", help="only stories with an article from OUTLET")
-    stories.add_argument("--min-size", type=int, default=1, help="at least N articles")
-    stories.add_argument("--search", help="full-text search over titles and bodies")
-    stories.add_argument("--limit", type=int, default=50, help="at most N stories (0: all)")
+    stories.add_argument(
+        "--min-size", type=integer(1, LIMIT_MAX), default=1, help="at least N articles"
+    )
+    stories.add_argument(
+        "--search", type=argtypes.search, help="full-text search over titles and bodies"
+    )
+    stories.add_argument(
+        "--limit", type=integer(0, LIMIT_MAX), default=50, help="at most N stories (0: all)"
+    )
     stories.add_argument("--json", action="store_true", help="JSON lines")
     story = command("story", _lazy("kliping.commands.read", "story"), "one story's articles")
-    story.add_argument("id", type=int, metavar="ID")
+    story.add_argument("id", type=integer(1, argtypes.BIGINT_MAX), metavar="ID")
     story.add_argument("--json", action="store_true", help="one JSON object")
     export = command(
         "export", _lazy("kliping.commands.read", "export"), "stories with their articles"
     )
-    export.add_argument("--since", required=True, help="DATE (YYYY-MM-DD)")
+    export.add_argument("--since", type=argtypes.day, required=True, help="DATE (YYYY-MM-DD)")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument(
         "--no-text",
@@ -160,12 +175,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("action", choices=["serve"])
     sample.add_argument(
-        "--port", type=int, default=47801, help="the port to serve on (default 47801)"
+        "--port", type=integer(1, 65535), default=47801, help="the port to serve on (default 47801)"
     )
+    web = command(
+        "web", _lazy("kliping.commands.web", "run"), "read-only web pages and JSON API (stories)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(
-        "action", nargs="?", choices=["list", "check"], default="list", help="check: validate"
+        "action",
+        nargs="?",
+        choices=["list", "check", "match"],
+        default="list",
+        help="check: validate; match: per URL, its outlet, article or not, and identity",
+    )
+    outlets.add_argument(
+        "urls", nargs="*", metavar="URL", help="match: URLs (none: one a line on stdin)"
     )
     outlets.add_argument("--live", action="store_true", help="check: probe the real sites")
     outlets.add_argument("--json", action="store_true")
@@ -185,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("--input", required=True, metavar="FILE.jsonl", help="'-' for stdin")
 
+    from kliping.commands.watch import add_arguments as watch_arguments
+
+    watch_help = "watchlists: saved searches that alert (webhook, email) on new events"
+    watch_arguments(command("watch", _lazy("kliping.commands.watch", "run"), watch_help))
     db = command(
         "db",
         _lazy("kliping.commands.db", "run"),
@@ -194,8 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
         "exit 1 if not)",
     )
     db.add_argument("action", choices=["upgrade", "status", "stop", "recluster", "check"])
-    db.add_argument("--since", help="recluster: from DATE (YYYY-MM-DD, WIB)")
-    db.add_argument("--until", help="recluster: up to DATE inclusive")
+    db.add_argument("--since", type=argtypes.day, help="recluster: from DATE (YYYY-MM-DD, WIB)")
+    db.add_argument("--until", type=argtypes.day, help="recluster: up to DATE inclusive")
     return parser
 
 
@@ -203,48 +234,76 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-# sysexits.h's EX_UNAVAILABLE: the database could not be reached (the daemon retries soon).
-EXIT_UNAVAILABLE = 69
-# sysexits.h's EX_NOPERM: the database refused who we are (wrong password), or this role may
-# not do what the command needs (the read-only role running `kliping status`).
-EXIT_NOPERM = 77
+# --limit, --max-articles, --min-size: beyond a million a listing is an export, not a page.
+LIMIT_MAX = 1_000_000
+
+
+def _secrets() -> list[str]:
+    """What must never be printed: DATABASE_URL itself and the password inside it."""
+    import os
+    from urllib.parse import quote, unquote
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return []
+    found = {url}
+    # Found by hand, not by a parser: this runs when the URL may be malformed.
+    if "://" in url:
+        userinfo = url.split("://", 1)[1].split("/", 1)[0].rpartition("@")[0]
+        found.add(userinfo.partition(":")[2])
+    for part in url.replace("&", " ").replace("?", " ").split():
+        if part.lower().startswith("password="):
+            found.add(part.split("=", 1)[1].strip("'"))
+    found |= {unquote(f) for f in found} | {quote(f, safe="") for f in found}
+    return sorted((f for f in found if len(f) >= 3), key=len, reverse=True)
+
+
+def _report_internal_error(exc: BaseException) -> None:
+    """A traceback for a bug, with every secret masked (tracebacks quote values)."""
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    for secret in _secrets():
+        text = text.replace(secret, "***")
+    print(text.rstrip() + "\nkliping: internal error (a bug): please report it", file=sys.stderr)
 
 
 def _database_error(exc: Exception, psycopg: Any) -> int:
-    """One line for what went wrong with the database, and an exit code per kind."""
+    """One line for what went wrong with the database (secrets masked), an exit code per kind."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         print(f"kliping: this command needs the database owner's role (DATABASE_URL's user"
               f" may only read the story views): {first}", file=sys.stderr)  # fmt: skip
         return EXIT_NOPERM
     if isinstance(exc, psycopg.OperationalError):
+        # libpq reports a refused login only in its message (no SQLSTATE before a session).
         if "authentication failed" in str(exc) or "no password supplied" in str(exc):
             print("kliping: database authentication failed: check the user and password in"
                   " DATABASE_URL (or KLIPING_HOME/postgres.json)", file=sys.stderr)  # fmt: skip
             return EXIT_NOPERM
-        print(f"kliping: database unavailable: {str(exc).strip()}", file=sys.stderr)
+        message = " ".join(str(exc).split())
+        if isinstance(exc, psycopg.errors.DiskFull) or "No space left" in message:
+            message = f"disk full (ENOSPC): {message}"
+        for secret in _secrets():
+            message = message.replace(secret, "***")
+        print(f"kliping: database unavailable: {message}", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    raise exc
-
-
-def _undecodable(argv: Sequence[str]) -> str | None:
-    """An argument that is not valid UTF-8 (Python carries its bytes as lone surrogates)."""
-    for arg in argv:
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            return arg.encode("utf-8", "replace").decode("utf-8")
-    return None
+    _report_internal_error(exc)
+    return EXIT_INTERNAL
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    bad = _undecodable(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = argtypes.non_utf8_argument(argv)
     if bad is not None:
-        print(f"kliping: arguments must be UTF-8 text: {bad!r}", file=sys.stderr)
-        return 2  # argparse's code for a bad command line
+        print(f"kliping: argument {bad} is not valid UTF-8", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
-    from kliping import logs
+    argtypes.check_period(parser, args)
+    if isinstance(getattr(args, "outlets", None), list):
+        args.outlets = list(dict.fromkeys(args.outlets))  # the same outlet twice: one crawl
+    from kliping.config import logs
     from kliping.config.settings import Settings
 
     # SIGTERM before Scrapy installs its own handler (or outside a crawl) unwinds like ^C,
@@ -254,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings = Settings.from_env()
         logs.setup(args.settings.log_level)
         return args.handler(args)
-    except (CommandError, ConfigError, StorageError) as exc:
+    except KlipingError as exc:  # every package's errors derive from it (config/errors.py)
         print(f"kliping: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -266,7 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # not imported by commands that need no database
         if psycopg is None or not isinstance(exc, psycopg.Error):
-            raise
+            _report_internal_error(exc)
+            return EXIT_INTERNAL
         return _database_error(exc, psycopg)
 
 

@@ -8,6 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kliping.config.extract_rules import DEFAULT_RULES
 from kliping.crawler.workers import extract_page
 from kliping.sample_site.corpus import load_records
 from kliping.sample_site.render import render_article
@@ -18,7 +19,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _check(body: bytes) -> None:
-    result = extract_page(body, "http://127.0.0.1/detik/x", "detik", {})
+    result = extract_page(body, "http://127.0.0.1/detik/x", DEFAULT_RULES)
     if result.extracted is None:
         assert result.error and not result.error.startswith("extractor crashed"), result.error
         return

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.faults import (
+from kliping.sample_site.server import SampleSite, serve
+from kliping.storage.embedded import EmbeddedPostgres
+from lab.drills import (
     Lab,
     bad_pages,
     concurrency,
@@ -18,8 +20,8 @@ from bench.faults import (
     killed_daemon,
     network_faults,
 )
-from kliping.sample_site.server import SampleSite, serve
-from kliping.storage.embedded import EmbeddedPostgres
+
+pytestmark = pytest.mark.slow  # kills daemons and Postgres mid-crawl
 
 CLEAN = {"lost": 0, "extra": 0, "changed": 0, "doubled": 0, "half-written": 0, "story faults": 0,
          "unclustered": 0, "run faults": 0}  # fmt: skip
@@ -64,6 +66,9 @@ def test_network_faults_end_as_expected(lab: Lab) -> None:
     hits = {case[0]: case[5] for case in figures["cases"]}
     assert hits["putus-sekali"] == 2 and hits["penuh-sekali"] == 2  # retried once, then stored
     assert hits["penuh"] == 4 and hits["lambat"] == 4  # three retries, then a counted failure
+    reasons = {case[0]: case[4] for case in figures["cases"]}
+    assert reasons["pindah"].startswith("redirect off the outlet: http://localhost:")
+    assert figures["off-outlet fetches"] == 0  # stopped before the other host was asked
 
 
 def test_generated_bad_pages_are_each_stored_or_counted(lab: Lab) -> None:

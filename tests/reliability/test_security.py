@@ -16,8 +16,8 @@ from kliping.storage.embedded import EmbeddedPostgres
 from tests.fix_site import Kliping
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ["src", "config", "storage", "crawler", "dedup", "scheduler", "sample_site", "bench",
-           "tests"]  # fmt: skip
+SOURCES = ["src", "lab", "config", "storage", "crawler", "dedup", "scheduler", "sample_site",
+           "bench", "tests"]  # fmt: skip
 # SQL as kliping writes it: keywords in capitals (prose says "from", SQL says FROM).
 SQL_WORDS = re.compile(
     r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|GRANT|REVOKE|LISTEN|NOTIFY|COPY|FROM|INTO"

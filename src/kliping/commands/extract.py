@@ -10,10 +10,16 @@ from kliping.commands.outlets import load
 
 
 def run(args: argparse.Namespace) -> int:
-    from kliping.crawler.extract import ExtractionError, ExtractRules, cli_extract
+    from kliping.crawler.extract import ExtractionError, cli_extract
+    from kliping.crawler.extract.fetch import check_http_url
 
     rules = None
     page_url = args.url or (args.target if "://" in args.target else None)
+    try:
+        if "://" in args.target:
+            check_http_url(args.target)  # before the registry is read: ftp://, malformed
+    except ExtractionError as exc:
+        raise CommandError(str(exc)) from None
     if page_url:
         # The outlet's own rules (title suffixes, pruned blocks, one-page view) when the URL
         # belongs to a registry outlet; the shared Indonesian rules otherwise.
@@ -22,9 +28,18 @@ def run(args: argparse.Namespace) -> int:
             iter(outlets), None
         )
         if owner is not None:
-            rules = ExtractRules.from_mapping(owner.extract)
+            rules = owner.extract
     try:
-        result = cli_extract(args.target, args.url, rules)
+        settings = args.settings
+        result = cli_extract(
+            args.target,
+            args.url,
+            rules,
+            max_bytes=settings.max_page_bytes,
+            # The whole article (all its pages) gets twice a page's download timeout (60 s).
+            deadline=2 * settings.download_timeout,
+            user_agent=settings.user_agent,
+        )
     except ExtractionError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:

@@ -1,10 +1,13 @@
-"""``kliping outlets [list|check] [--live] [--json]``."""
+"""``kliping outlets [list|check|match] [--live] [--json] [URL ...]``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Iterable
 
+from kliping.config.identity import match
 from kliping.config.outlets import Outlet, Registry, load_registry, select
 
 
@@ -19,8 +22,24 @@ def chosen(args: argparse.Namespace) -> list[Outlet]:
     return select(load(args), names)
 
 
+def match_urls(registry: Registry, urls: Iterable[str]) -> None:
+    """One JSON line per URL: {"url", "outlet", "article", "canonical"} (design.md contract)."""
+    for raw in urls:
+        url = raw.strip()
+        if url:
+            print(json.dumps(match(url, registry).as_dict(), ensure_ascii=False), flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     registry = load(args)
+    if args.action == "match":
+        match_urls(registry, args.urls or sys.stdin)
+        return 0
+    if args.urls:
+        print(
+            f"kliping outlets {args.action}: takes no URL (did you mean 'match'?)", file=sys.stderr
+        )
+        return 2
     if args.action == "check":
         if args.live:
             from kliping.crawler.probe import check_live
@@ -39,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
                 "sections": list(o.sections),
                 "archive": o.archive,
                 "interval_minutes": o.interval_minutes,
+                "network": o.network,
+                "evidence": o.evidence,
             }
             print(json.dumps(row, ensure_ascii=False))
         return 0

@@ -12,17 +12,19 @@ from kliping.config.outlets import Registry, load_registry
 HEADER = """# Outlets
 
 Generated from [`config/outlets.toml`](../config/outlets.toml) by
-`python -m kliping.commands.outlets_doc > docs/outlets.md`; do not edit by hand.
+`(python -m kliping.commands.outlets_doc; python -m tests.registry_real --doc) > docs/outlets.md`
+(the second part measures the registry against `../shared/data`); do not edit by hand.
 
-| key | name | domains | feeds | news sitemaps | section pages | backfill | every |
-|---|---|---|---|---|---|---|---|
+| key | name | domains | feeds | news sitemaps | section pages | backfill | every | evidence |
+|---|---|---|---|---|---|---|---|---|
 """
 
 
 def render(registry: Registry) -> str:
     rows = [
         f"| `{o.key}` | {o.name} | {', '.join(o.domains)} | {len(o.feeds)} | {len(o.sitemaps)}"
-        f" | {len(o.sections)} | {'yes' if o.archive else '-'} | {o.interval_minutes} min |"
+        f" | {len(o.sections)} | {'yes' if o.archive else '-'} | {o.interval_minutes} min"
+        f" | {o.evidence or '-'} |"
         for o in registry.values()
     ]
     return HEADER + "\n".join(rows) + "\n"

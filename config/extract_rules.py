@@ -1,4 +1,6 @@
-"""Per-outlet extraction rules, built from the outlet registry's plain data."""
+"""Per-outlet extraction rules (typed, built once when the registry loads), and the Indonesian
+time zones pages print. They live in config/ because the registry carries them; the extractor
+(crawler/extract/) reads them."""
 
 from __future__ import annotations
 

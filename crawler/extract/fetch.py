@@ -1,0 +1,149 @@
+"""Fetching for ``kliping extract URL``: http(s) only, redirects checked, size and time bounded.
+
+urllib would follow a redirect to ``ftp://`` or to the machine's own services, read a body of
+any size whole, and let a server that drips one byte a second hold the command for as long as
+it likes (its timeout is per read). Here: at most 5 redirects, to http(s) only; from a public
+address never to a loopback, link-local or private one; the body is read up to
+KLIPING_MAX_PAGE_BYTES; and one deadline covers the whole article, enforced by closing the
+socket when it passes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import ipaddress
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from .document import decode
+from .errors import ExtractionError
+
+MAX_REDIRECTS = 5  # as the crawler's REDIRECT_MAX_TIMES
+TIMEOUT = 20.0  # seconds per connect or read; outlets behind CDNs answer in 1-3 s
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 65536
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
+
+
+def check_http_url(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL; ExtractionError for anything else."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise ExtractionError(url[:200], "malformed URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ExtractionError(url[:200], f"only http and https URLs are fetched, not {scheme!r}")
+    if not host:
+        raise ExtractionError(url[:200], "the URL has no host")
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def is_local(host: str) -> bool:
+    """The host names this machine or its private network (resolved; unresolvable: False)."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if ip.is_loopback or ip.is_link_local or ip.is_private or ip.is_unspecified:
+            return True
+    return False
+
+
+@dataclass
+class Fetcher:
+    """Fetches the pages of one article before ``deadline`` (time.monotonic())."""
+
+    deadline: float
+    max_bytes: int
+    user_agent: str
+
+    def get(self, url: str) -> tuple[str, str]:
+        """(final URL, decoded body) of ``url`` after checked redirects."""
+        host = check_http_url(url)[1]
+        local_origin = is_local(host)
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            status, location, body, charset = self._one(current)
+            if status in _REDIRECTS and location:
+                target = urljoin(current, location)
+                _, next_host, _ = check_http_url(target)  # refuses ftp:, file:, data: ...
+                if not local_origin and is_local(next_host):
+                    raise ExtractionError(url, f"redirected to a local address ({next_host})")
+                current = target
+                continue
+            if status >= 400:
+                raise ExtractionError(url, f"fetch failed: HTTP {status}")
+            return current, _decode(body, charset)
+        raise ExtractionError(url, f"fetch failed: more than {MAX_REDIRECTS} redirects")
+
+    def _one(self, url: str) -> tuple[int, str | None, bytes, str | None]:
+        scheme, host, port = check_http_url(url)
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise ExtractionError(url, "fetch failed: the deadline passed")
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = kind(host, port, timeout=min(TIMEOUT, remaining))
+        # A read blocks up to TIMEOUT, and a dripping server makes every read short: the
+        # watchdog closes the socket at the deadline, which ends whatever read is under way.
+        watchdog = threading.Timer(remaining, _abort, [conn])
+        watchdog.daemon = True
+        watchdog.start()
+        parts = urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            if response.status in _REDIRECTS:
+                return response.status, response.getheader("Location"), b"", None
+            declared = response.getheader("Content-Length") or ""
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise _too_large(url, self.max_bytes)
+            chunks, total = [], 0
+            while chunk := response.read1(_CHUNK):
+                total += len(chunk)
+                if total > self.max_bytes:
+                    raise _too_large(url, self.max_bytes)
+                if time.monotonic() > self.deadline:
+                    raise OSError("deadline passed")
+                chunks.append(chunk)
+            charset = _CHARSET.search(response.getheader("Content-Type") or "")
+            return response.status, None, b"".join(chunks), charset and charset.group(1)
+        except (OSError, http.client.HTTPException) as err:
+            if time.monotonic() >= self.deadline:
+                raise ExtractionError(
+                    url, "fetch failed: no complete answer before the deadline"
+                ) from None
+            raise ExtractionError(url, f"fetch failed: {err or type(err).__name__}") from None
+        finally:
+            watchdog.cancel()
+            conn.close()
+
+
+def _abort(conn: http.client.HTTPConnection) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        conn.sock.shutdown(socket.SHUT_RDWR)
+
+
+def _too_large(url: str, limit: int) -> ExtractionError:
+    return ExtractionError(url, f"page larger than KLIPING_MAX_PAGE_BYTES ({limit} bytes)")
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data)

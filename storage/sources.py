@@ -1,0 +1,62 @@
+"""Per-source discovery counts of each crawl run (``source_stats``): the evidence for drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import class_row
+
+SAMPLE = 5  # rejected URLs kept per source and run: enough to show a reader the new URL shape
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    """One source in one run, oldest first when read back."""
+
+    run_id: int
+    started_at: datetime
+    outlet: str
+    source: str
+    kind: str
+    entries: int
+    accepted: int
+    rejected_sample: list[str]
+
+
+def record_source(
+    conn: psycopg.Connection,
+    run_id: int,
+    source: str,
+    kind: str,
+    entries: int,
+    accepted: int,
+    rejected: list[str],
+) -> None:
+    """Add one listing's counts to the run's row for ``source`` (an archive or a sitemap index
+    is several listings of one source)."""
+    conn.execute(
+        "INSERT INTO source_stats (run_id, source, kind, entries, accepted, rejected_sample)"
+        " VALUES (%s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (run_id, source) DO UPDATE SET"
+        " entries = source_stats.entries + EXCLUDED.entries,"
+        " accepted = source_stats.accepted + EXCLUDED.accepted,"
+        " rejected_sample = (source_stats.rejected_sample || EXCLUDED.rejected_sample)[1:%s]",
+        (run_id, source, kind, entries, accepted, rejected[:SAMPLE], SAMPLE),
+    )
+
+
+def source_history(conn: psycopg.Connection, outlet: str, runs: int = 10) -> list[SourceRun]:
+    """The per-source rows of the outlet's last ``runs`` finished runs, oldest first."""
+    with conn.cursor(row_factory=class_row(SourceRun)) as cur:
+        cur.execute(
+            "SELECT s.run_id, r.started_at, r.outlet, s.source, s.kind, s.entries, s.accepted,"
+            "       s.rejected_sample"
+            " FROM source_stats s JOIN crawl_runs r ON r.id = s.run_id"
+            " WHERE r.id IN (SELECT id FROM crawl_runs WHERE outlet = %s AND status <> 'running'"
+            "                ORDER BY started_at DESC, id DESC LIMIT %s)"
+            " ORDER BY r.started_at, r.id, s.source",
+            (outlet, runs),
+        )
+        return cur.fetchall()

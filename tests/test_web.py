@@ -1,0 +1,389 @@
+"""``kliping web`` over HTTP: the pages and the JSON API against a database filled by a real
+crawl of the sample site, served by uvicorn on 127.0.0.1 (the browser tests are in
+test_web_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from html import unescape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import psycopg
+import pytest
+from psycopg import errors, sql
+from psycopg.conninfo import make_conninfo
+
+from kliping.sample_site.server import SampleSite
+from kliping.storage.stories import list_stories
+from tests.fix_db import _fresh_database, database_name
+from tests.fix_site import Kliping, kliping_env, wait_for
+from tests.fix_web import HOSTILE_TITLE, HOSTILE_URL, SEEDS, Served, fill, serve
+from tests.test_read import _reader_sql
+
+WIB = ZoneInfo("Asia/Jakarta")
+pytestmark = pytest.mark.slow  # every test here talks to a uvicorn server
+
+
+@pytest.fixture(scope="module")
+def web(
+    pg_server: str, pg_template: str, site: SampleSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    if not SEEDS.exists():
+        pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
+    with contextmanager(_fresh_database)(pg_server, pg_template) as url:
+        data = fill(url, site, tmp_path_factory.mktemp("web"))
+        with serve(url) as base:
+            yield Served(base, data)
+
+
+def api(web: Served, path: str) -> Any:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("application/json")
+    return json.loads(body)
+
+
+def page(web: Served, path: str) -> str:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("text/html")
+    return body.decode()
+
+
+def all_ids(web: Served, query: str = "", per_page: int = 200) -> list[int]:
+    """Story ids of /api/stories, every page walked."""
+    ids: list[int] = []
+    for n in range(1, 100):
+        found = api(web, f"/api/stories?per_page={per_page}&page={n}{query}")
+        ids += [s["id"] for s in found["stories"]]
+        if not found["more"]:
+            return ids
+    raise AssertionError("paging never ended")
+
+
+# --- the story list ---------------------------------------------------------------------------
+
+
+def test_stories_newest_first_and_paging_covers_them_once(web: Served) -> None:
+    expected = [r[0] for r in web.data.sql(
+        "SELECT story_id FROM story_overview ORDER BY last_seen DESC, story_id DESC")]  # fmt: skip
+    assert len(expected) >= 15
+    assert all_ids(web) == expected
+    assert all_ids(web, per_page=4) == expected  # pages of 4: each story once, in order
+    html = page(web, "/?per_page=4&page=2")
+    assert 'rel="next"' in html and 'rel="prev"' in html
+    listed = [int(i) for i in re.findall(r'href="/stories/(\d+)"', html)]
+    assert listed == expected[4:8]
+
+
+def test_filters_agree_with_the_database(web: Served) -> None:
+    rows = web.data.sql("SELECT story_id, outlet_count, outlets, first_seen, last_seen"
+                        " FROM story_overview ORDER BY last_seen DESC, story_id DESC")  # fmt: skip
+    assert set(all_ids(web, "&outlet=tempo")) == {r[0] for r in rows if "tempo" in r[2]}
+    multi = [r[0] for r in rows if r[1] >= 2]
+    assert 0 < len(multi) < len(rows)
+    assert all_ids(web, "&min_outlets=2") == multi
+    since, until = date(2025, 3, 1), date(2025, 7, 15)
+    window = [
+        r[0]
+        for r in rows
+        if r[4].astimezone(WIB).date() >= since and r[3].astimezone(WIB).date() <= until
+    ]
+    assert 0 < len(window) < len(rows)  # fmt: skip
+    assert all_ids(web, f"&since={since}&until={until}") == window
+
+
+def test_search_is_the_clis_search(web: Served) -> None:
+    with psycopg.connect(web.data.url) as conn:
+        for query in ("gempa", '"suku bunga" acuan', "Biden Putin", "gempa -mamuju"):
+            cli = [s.story_id for s in list_stories(conn, search=query, limit=None)]
+            assert all_ids(web, f"&q={quote(query)}") == cli, query
+            assert cli or query == "gempa -mamuju"
+    seeds_story = web.data.story_of(web.data.seeds[0])
+    assert seeds_story in all_ids(web, "&q=Biden+Putin")
+
+
+def test_blank_form_fields_mean_no_filter(web: Served) -> None:
+    # The filter form submits every field; blank ones are not errors.
+    assert all_ids(web, "&since=&until=&outlet=&min_outlets=&q=") == all_ids(web)
+    assert page(web, "/?since=&until=&outlet=&min_outlets=&q=")
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/api/stories?since=15-07-2025", ["since", "YYYY-MM-DD", "15-07-2025"]),
+        ("/api/stories?min_outlets=0", ["min_outlets", "greater than or equal to 1"]),
+        ("/api/stories?page=abc", ["page", "abc"]),
+        ("/api/stories?since=2025-07-02&until=2025-07-01", ["until", "before since"]),
+        ("/api/stories/abc", ["story_id", "abc"]),
+        ("/api/stories/99999999999999999999", ["story_id"]),
+        ("/api/articles/-3", ["article_id"]),
+        ("/?since=2025-13-01", ["since", "2025-13-01"]),
+        ("/stories/x1", ["story_id", "x1"]),
+    ],
+)
+def test_bad_parameters_are_a_400_with_the_reason(web: Served, path: str, words: list[str]) -> None:
+    status, headers, body = web.get(path)
+    text = body.decode()
+    assert status == 400, (status, text[:300])
+    assert all(w in (json.loads(text)["error"] if path.startswith("/api/") else unescape(text))
+               for w in words), text[:500]  # fmt: skip
+    assert "Traceback" not in text and "content-security-policy" in headers
+
+
+@pytest.mark.parametrize("path", ["/stories/999999", "/api/stories/999999", "/articles/999999",
+                                  "/api/articles/999999", "/nowhere"])  # fmt: skip
+def test_unknown_ids_are_a_clear_404(web: Served, path: str) -> None:
+    status, _, body = web.get(path)
+    assert status == 404
+    if "999999" in path:
+        assert re.search(r"no (story|article) 999999", body.decode())
+
+
+# --- a story ----------------------------------------------------------------------------------
+
+
+def test_story_api_lists_its_articles_in_time_order(web: Served) -> None:
+    copy = web.data.sql("SELECT story_id FROM story_articles WHERE duplicate_of IS NOT NULL")
+    story_id = copy[0][0]
+    found = api(web, f"/api/stories/{story_id}")
+    members = web.data.sql(
+        "SELECT article_id, outlet, url, duplicate_of FROM story_articles WHERE story_id = %s"
+        " ORDER BY coalesce(published, fetched_at), article_id", (story_id,))  # fmt: skip
+    assert [(a["id"], a["outlet"], a["url"], a["duplicate_of"]) for a in found["articles"]] == [
+        tuple(m) for m in members
+    ]
+    assert found["size"] == len(members) and found["outlets"] == sorted({m[1] for m in members})
+
+
+def test_story_page_folds_copies_and_draws_the_chart(web: Served) -> None:
+    for (story_id,) in web.data.sql(
+        "SELECT DISTINCT story_id FROM story_articles WHERE duplicate_of IS NOT NULL"
+    ):
+        members = web.data.sql(
+            "SELECT article_id, outlet, duplicate_of FROM story_articles WHERE story_id = %s"
+            " ORDER BY coalesce(published, fetched_at), article_id", (story_id,))  # fmt: skip
+        ids = {m[0] for m in members}
+        html = page(web, f"/stories/{story_id}")
+        shown: dict[int, list[int]] = {}  # original -> the copies in its <details>
+        for entry in lxml.html.fromstring(html).cssselect("li.entry"):
+            links = [int(a.get("href").rsplit("/", 1)[1])
+                     for a in entry.cssselect("a.text-link")]  # fmt: skip
+            shown[links[0]] = links[1:]
+            assert bool(links[1:]) == bool(entry.cssselect("details"))
+        # Every article once; a copy under its original, the rest in time order.
+        assert sorted([o for o in shown] + [c for cs in shown.values() for c in cs]) == sorted(ids)
+        for article_id, _, duplicate_of in members:
+            if duplicate_of in ids:
+                assert article_id in shown[duplicate_of]
+        assert list(shown) == [m[0] for m in members if m[0] in shown]
+        # The chart: one bar per outlet and hour with articles; the bars add up to the story.
+        bars = re.findall(r"<rect [^>]*><title>([^<]+): (\d+) \(", html)
+        assert sum(int(n) for _, n in bars) == len(members)
+        assert {o for o, _ in bars} == {m[1] for m in members}
+
+
+def test_times_are_wib(web: Served) -> None:
+    # POS-KUPANG prints WITA (UTC+8): 14:20 WITA is 13:20 WIB.
+    (story_id,), = web.data.sql(
+        "SELECT story_id FROM story_articles WHERE outlet = 'poskupang'"
+        " AND published = '2025-02-23 14:20+08'")  # fmt: skip
+    html = page(web, f"/stories/{story_id}")
+    assert re.search(r'<span class="time">13:20</span>\s*<span class="tag">poskupang</span>', html)
+    found = api(web, f"/api/stories/{story_id}")
+    assert any(a["published"] == "2025-02-23T13:20:00+07:00" for a in found["articles"])
+
+
+# --- hostile content and headers --------------------------------------------------------------
+
+
+def test_a_script_title_is_shown_as_text_everywhere(web: Served) -> None:
+    article = web.data.hostile
+    story_id = web.data.story_of(article)
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Berita"
+    for path in ("/", f"/stories/{story_id}", f"/articles/{article}", "/?q=Berita"):
+        html = page(web, path)
+        assert "<script" not in html.lower(), path
+        if path != "/?q=Berita" or escaped in html:
+            assert escaped in html, path
+    text = page(web, f"/articles/{article}")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "<img" not in text
+    # The stored javascript: URL is shown, never a link.
+    assert 'href="javascript' not in page(web, f"/stories/{story_id}").lower()
+    assert 'href="javascript' not in text.lower()
+    assert api(web, f"/api/articles/{article}")["title"] == HOSTILE_TITLE
+    assert api(web, f"/api/articles/{article}")["url"] == HOSTILE_URL
+
+
+@pytest.mark.parametrize("path", ["/", "/outlets", "/api/stories", "/api/docs", "/static/style.css",
+                                  "/stories/999999"])  # fmt: skip
+def test_security_headers_on_every_answer(web: Served, path: str) -> None:
+    _, headers, _ = web.get(path)
+    csp = headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp  # no script may run
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_pages_load_nothing_from_elsewhere(web: Served) -> None:
+    story_id = web.data.story_of(web.data.seeds[0])
+    for path in ("/", f"/stories/{story_id}", "/outlets", "/api/docs"):
+        html = page(web, path)
+        # Only this server's stylesheet: no CDN, no script at all.
+        links = re.findall(r'<link [^>]*href="([^"]+)"', html)
+        assert "/static/style.css" in links and all(u.startswith("/static/") for u in links)
+        assert "<script" not in html and 'src="http' not in html
+
+
+# --- outlets, articles, the API's documentation -----------------------------------------------
+
+
+def test_outlets_show_the_last_crawl_and_articles_per_day(web: Served) -> None:
+    found = {o["outlet"]: o for o in api(web, "/api/outlets")["outlets"]}
+    runs = dict(web.data.sql("SELECT DISTINCT ON (outlet) outlet, status FROM crawl_runs"
+                             " ORDER BY outlet, started_at DESC"))  # fmt: skip
+    assert runs and all(found[o]["last_run"]["status"] == s for o, s in runs.items())
+    today = datetime.now(WIB).date().isoformat()
+    stored = dict(web.data.sql(
+        "SELECT outlet, count(*) FROM articles"
+        " WHERE (fetched_at AT TIME ZONE 'Asia/Jakarta')::date = %s GROUP BY 1",
+        (today,)))  # fmt: skip
+    for outlet, n in stored.items():
+        assert found[outlet]["articles_per_day"][today] == n, outlet
+        assert len(found[outlet]["articles_per_day"]) == 14
+    ok = [o for o in found.values() if o["last_run"] and o["last_run"]["status"] == "ok"]
+    assert ok and not any(o["failing"] or o["stale"] for o in ok)  # crawled a minute ago
+    html = page(web, "/outlets")
+    assert all(f"<strong>{o}</strong>" in html for o in runs)
+
+
+def test_outlet_with_failed_runs_is_failing_and_stale(web: Served) -> None:
+    with psycopg.connect(web.data.url, autocommit=True) as conn:
+        for hours in (3, 2, 1):
+            conn.execute(
+                "INSERT INTO crawl_runs (outlet, trigger, started_at, finished_at, status,"
+                " failures, failure_reasons, error) VALUES ('mati', 'schedule',"
+                " now() - make_interval(hours => %s), now() - make_interval(hours => %s),"
+                " 'failed', 4, '{\"http_503\": 3, \"timeout\": 1}', 'every page failed')",
+                (hours, hours),
+            )
+    mati = next(o for o in api(web, "/api/outlets")["outlets"] if o["outlet"] == "mati")
+    assert mati["failing"] and mati["stale"] and mati["last_success"] is None
+    assert mati["last_run"]["failure_reasons"] == {"http_503": 3, "timeout": 1}
+    html = page(web, "/outlets")
+    row = html[html.index("<strong>mati</strong>") :]
+    row = row[: row.index("</tr>")]
+    assert "failing" in row and "stale" in row and "http_503: 3" in row
+    assert "every page failed" in row
+
+
+def test_article_page_shows_text_metadata_and_story(web: Served) -> None:
+    article = web.data.seeds[1]
+    ((text, title),) = web.data.sql("SELECT text, title FROM articles WHERE id = %s", (article,))
+    html = unescape(page(web, f"/articles/{article}"))
+    assert title in html and "medcom" in html
+    first = next(p for p in text.split("\n") if p.strip())
+    assert f"<p>{first}</p>" in html
+    assert f'href="/stories/{web.data.story_of(article)}"' in html
+    found = api(web, f"/api/articles/{article}")
+    assert found["text"] == text and found["story_id"] == web.data.story_of(article)
+
+
+def test_openapi_documents_the_api_and_filters(web: Served) -> None:
+    spec = api(web, "/openapi.json")
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/outlets",
+            "/api/articles/{article_id}"} <= set(spec["paths"])  # fmt: skip
+    params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
+    assert {"since", "until", "outlet", "min_outlets", "q", "page"} <= params
+    html = page(web, "/api/docs")
+    assert "GET /api/stories" in html and "min_outlets" in html
+
+
+def test_nothing_writes(web: Served) -> None:
+    for method in ("POST", "PUT", "DELETE"):
+        req = urllib.request.Request(web.base + "/api/stories", method=method, data=b"{}")
+        try:
+            urllib.request.urlopen(req, timeout=10)
+            raise AssertionError(method)
+        except urllib.error.HTTPError as e:
+            assert e.code == 405
+
+
+# --- the read-only role, the command ----------------------------------------------------------
+
+
+def test_read_only_role_reads_the_story_pages(web: Served) -> None:
+    role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
+    with psycopg.connect(web.data.url, autocommit=True) as admin:
+        script = (
+            _reader_sql()
+            .replace("kliping_reader", role)
+            .replace("'change-me'", sql.Literal(password).as_string(admin))
+            .replace(" kliping ", " " + sql.Identifier(database_name(web.data.url))
+                     .as_string(admin) + " ")
+        )  # fmt: skip
+        try:
+            for statement in filter(str.strip, script.split(";")):
+                admin.execute(statement)
+        except errors.InsufficientPrivilege:
+            pytest.skip("the test server's user may not create roles")
+        try:
+            with serve(make_conninfo(web.data.url, user=role, password=password)) as base:
+                reader = Served(base, web.data)
+                story_id = web.data.story_of(web.data.seeds[0])
+                assert all_ids(reader) == all_ids(web)
+                assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
+                assert api(reader, f"/api/stories/{story_id}") == api(
+                    web, f"/api/stories/{story_id}"
+                )
+                assert "poskupang" in page(reader, f"/stories/{story_id}")
+                status, _, body = reader.get("/outlets")
+                assert status == 403 and "read-only role" in body.decode()
+        finally:
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_kliping_web_serves_on_loopback(web: Served, tmp_path: Path) -> None:
+    port = _free_port()
+    env = kliping_env(web.data.url, tmp_path / "none.toml", tmp_path / "home")
+    env.pop("KLIPING_OUTLETS")
+    proc = Kliping(env).start("web", "--port", str(port))
+    try:
+        served = Served(f"http://127.0.0.1:{port}", web.data)
+
+        def up() -> bool:
+            try:
+                return proc.poll() is not None or served.get("/api/outlets")[0] == 200
+            except urllib.error.URLError:
+                return False  # not listening yet
+
+        wait_for(up, 60, "kliping web")
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert all_ids(served) == all_ids(web)
+        # Bound to 127.0.0.1 only: the listening socket is not on every address.
+        out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True)
+        if out.returncode == 0:
+            assert f"127.0.0.1:{port}" in out.stdout and f"0.0.0.0:{port}" not in out.stdout
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
