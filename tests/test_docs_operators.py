@@ -4,6 +4,7 @@ runs, and the documented exit codes are the ones the code returns."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -69,7 +70,11 @@ def test_cluster_example_runs() -> None:
         input=data + "\n", capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert re.fullmatch(r'\{"id": "a1", "story": "[^"]+", "duplicate_of": null\}\n', done.stdout)
+    row = json.loads(done.stdout)
+    assert row["id"] == "a1" and row["story"] and row["duplicate_of"] is None
+    documented = re.search(r"in input order, `\{([^}]*)\}`", README)
+    assert documented, "README gives the output format of kliping cluster"
+    assert [k.strip(' "') for k in documented[1].split(",")] == list(row)
 
 
 def test_documented_exit_codes_are_the_codes() -> None:
