@@ -169,11 +169,15 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         if not name or "/" in name or "*" in name or (port and not port.isdigit()):
             raise fail("domains", f"not a host, *.host or host:port: {entry!r}")
     interval = raw.get("interval_minutes", 30)
-    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
-        raise fail("interval_minutes", "expected a whole number of minutes >= 1")
+    if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 10080:
+        raise fail("interval_minutes", "expected a whole number of minutes, 1 to 10080 (a week)")
     concurrency = raw.get("concurrency")
-    if concurrency is not None and (not isinstance(concurrency, int) or concurrency < 1):
-        raise fail("concurrency", "expected a whole number >= 1")
+    if concurrency is not None and (
+        not isinstance(concurrency, int)
+        or isinstance(concurrency, bool)
+        or not 1 <= concurrency <= 64
+    ):
+        raise fail("concurrency", "expected a whole number from 1 to 64")
     extract = raw.get("extract", {})
     if not isinstance(extract, dict):
         raise fail("extract", "expected a table of extraction rules")

@@ -42,7 +42,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
 BOUNDS: dict[str, tuple[float, float]] = {
     "KLIPING_CONCURRENCY_PER_DOMAIN": (1, 64),  # more than 64 parallel requests is an attack
     "KLIPING_DOWNLOAD_DELAY": (0, 3600),  # an hour between requests: a crawl would never end
-    "KLIPING_MAX_PAGE_BYTES": (1024, 2**31),  # 1 KiB .. 2 GiB; real articles are 50-500 KB
+    "KLIPING_MAX_PAGE_BYTES": (1024, 2147483648),  # 1 KiB .. 2 GiB; real articles are 50-500 KB
     "KLIPING_EXTRACT_WORKERS": (0, 256),  # each worker is a process of ~100 MB
     "KLIPING_RETRY_BACKOFF": (0, 600),  # doubled 3 times: at most 80 minutes of waiting
     "KLIPING_DOWNLOAD_TIMEOUT": (0.1, 3600),
@@ -82,22 +82,32 @@ class Settings:
                 raise SettingsError(f"{name}={raw[:40]!r}: expected a {kind.__name__}") from None
             low, high = BOUNDS[name]
             if not math.isfinite(value) or not low <= value <= high:
-                raise SettingsError(f"{name}={raw[:40]!r}: must be between {low:g} and {high:g}")
+                raise SettingsError(f"{name}={raw[:40]!r}: must be between {low} and {high}")
             return value
 
+        agent = get("KLIPING_USER_AGENT")
+        # It becomes an HTTP header: a line break would inject headers, a control character
+        # makes http.client refuse every request.
+        if len(agent) > 512 or not agent.isprintable() or not agent.isascii():
+            raise SettingsError("KLIPING_USER_AGENT: at most 512 printable ASCII characters")
         level = get("KLIPING_LOG_LEVEL").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"KLIPING_LOG_LEVEL={level!r}: not a log level")
         home = get("KLIPING_HOME")
+        try:
+            home.encode("utf-8")  # it goes into postgres.json and postgresql.conf as text
+        except UnicodeEncodeError:
+            raise SettingsError("KLIPING_HOME is not valid UTF-8") from None
         outlets = get("KLIPING_OUTLETS")
         database_url = get("DATABASE_URL") or None
         if database_url:
             check_database_url(database_url)
         return cls(
             database_url=database_url,
-            home=Path(home).expanduser() if home else _default_home(),
+            # Absolute: the embedded server's programs run in "/", not in this folder.
+            home=Path(home).expanduser().absolute() if home else _default_home(),
             outlets_file=Path(outlets).expanduser() if outlets else None,
-            user_agent=get("KLIPING_USER_AGENT"),
+            user_agent=agent,
             log_level=level,
             concurrency_per_domain=int(number("KLIPING_CONCURRENCY_PER_DOMAIN", int)),
             download_delay=float(number("KLIPING_DOWNLOAD_DELAY", float)),

@@ -14,25 +14,21 @@ half-way is finished, or redone from scratch while nothing is stored yet, by the
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import json
 import logging
 import os
 import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.storage import pgctl
+from kliping.storage import pgctl, pgstate
 from kliping.storage import private as files
 from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError, UnsafePathError
 from kliping.storage.pgctl import find_binaries, is_running, run_pg, server_ids, server_user
@@ -48,10 +44,8 @@ _SOCKET_PATH_MAX = 90
 # A socket folder inside the data folder must also be a plain path: libpq splits a host at
 # commas, and postgresql.conf's list syntax at commas and quotes.
 _PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
-_KEYS = ("data_dir", "socket_dir", "password")
 # Phases of the first start, in order; a state file without one predates them (= ready).
 INITDB, CREATED, READY = "initdb", "created", "ready"
-_OWN_CONF = "kliping.conf"
 
 
 @dataclass(frozen=True)
@@ -59,6 +53,10 @@ class EmbeddedPostgres:
     """A private cluster whose state (data folder, socket, password) lives under ``home``."""
 
     home: Path
+
+    def __post_init__(self) -> None:
+        # initdb and pg_ctl run with cwd "/": a relative KLIPING_HOME would name another folder.
+        object.__setattr__(self, "home", Path(os.path.abspath(self.home)))
 
     @property
     def state_file(self) -> Path:
@@ -80,8 +78,8 @@ class EmbeddedPostgres:
     def ensure_running(self) -> str:
         """Initialise (first time) and start the server if needed; return its conninfo."""
         try:
-            self._make_home()
-            with self._lock():
+            pgstate.make_home(self.home)
+            with pgstate.lock(self.home):
                 state = self._load_state()
                 if state is not None and state.get("phase") == INITDB:
                     self._discard(state)  # initdb never finished: nothing can be stored yet
@@ -129,51 +127,11 @@ class EmbeddedPostgres:
         return state
 
     def _load_state(self) -> dict[str, str] | None:
-        """The state, None when there is none yet; a one-line error when it cannot be used."""
-        try:
-            text = self.state_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        try:
-            state: Any = json.loads(text)
-        except ValueError:
-            state = None
-        if isinstance(state, dict) and all(
-            isinstance(state.get(k), str) and state[k] for k in _KEYS
-        ):
-            return state
-        if self._fresh(self._data_dir(server_user(create=False))):
-            # Nothing was ever stored: a broken state file of a cluster that never was is redone.
-            log.warning("%s is unusable and no cluster exists: starting afresh", self.state_file)
-            return None
-        raise EmbeddedStartError(
-            f"{self.state_file} is corrupt or incomplete (needs {', '.join(_KEYS)}): restore it, "
-            "or stop the server (kliping db stop) and move the data folder away to start afresh"
-        )
+        fresh = lambda: self._fresh(self._data_dir(server_user(create=False)))  # noqa: E731
+        return pgstate.load(self.state_file, fresh)
 
     def _save_state(self, state: dict[str, str]) -> dict[str, str]:
-        files.write_private(self.state_file, json.dumps(state, indent=2))
-        return state
-
-    @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        # Two kliping processes starting at once must not both run initdb or pg_ctl start.
-        fd = os.open(self.home / "postgres.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
-    def _make_home(self) -> None:
-        # Not world-readable. As root the server user must still traverse it (0711) to reach
-        # home/pgdata; otherwise the cluster goes to /var/lib/kliping (see _data_dir).
-        mode = 0o711 if os.geteuid() == 0 else 0o700
-        if self.home.exists() and not self.home.is_dir():
-            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is a file, not a folder")
-        self.home.mkdir(parents=True, exist_ok=True, mode=mode)
-        if not os.access(self.home, os.W_OK | os.X_OK):
-            raise EmbeddedStartError(f"KLIPING_HOME {self.home} is not writable")
+        return pgstate.save(self.state_file, state)
 
     # -- first start ------------------------------------------------------------------------
 
@@ -197,6 +155,9 @@ class EmbeddedPostgres:
         if is_running(data_dir, server_user(create=False)):
             raise EmbeddedStartError(f"{data_dir}: a server runs in a half-initialised cluster")
         shutil.rmtree(data_dir, ignore_errors=True)
+        pwdir = state.get("pwdir", "")
+        if pwdir.startswith(f"{files.SOCKET_PARENT}/kliping-init-"):
+            shutil.rmtree(pwdir, ignore_errors=True)  # its password was never used
         if socket_dir != data_dir:
             with contextlib.suppress(OSError):
                 socket_dir.rmdir()  # only when empty: it is ours, a socket would be the server's
@@ -210,49 +171,49 @@ class EmbeddedPostgres:
                 f"{data_dir} holds a cluster but {self.state_file} is missing: its password is "
                 "lost; stop it (kliping db stop) and move the folder away to start afresh"
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
         if self.home not in data_dir.parents:
-            # /var/lib/kliping/<digest>: a name anyone can compute, so check nobody else made it.
-            for folder in (data_dir.parent, data_dir.parent.parent):
+            # /var/lib/kliping/<digest>: a name anyone can compute, so check nobody else made
+            # it. Made 0755 whatever the umask (the server user must traverse it).
+            for folder in (data_dir.parent.parent, data_dir.parent):
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(folder, 0o755)
+                    os.chmod(folder, 0o755)
                 files.check_private_dir(folder, os.geteuid())
+        data_dir.mkdir(parents=True, exist_ok=True)
+        files.own_dir(data_dir, ids, 0o700)
         if ids is not None:
-            os.chown(data_dir, *ids, follow_symlinks=False)
             log.info("running as root: PostgreSQL runs as system user %r", user)
-        data_dir.chmod(0o700)
         socket_dir = data_dir
         if len(str(data_dir)) > _SOCKET_PATH_MAX or not _PLAIN_PATH.match(str(data_dir)):
             socket_dir = files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids)
         password = secrets.token_urlsafe(24)
         state = {"data_dir": str(data_dir), "socket_dir": str(socket_dir), "password": password}
-        self._save_state({**state, "phase": INITDB})
-        pwfile = data_dir.parent / ".kliping-pwfile"
-        files.write_private(pwfile, password + "\n", owner=ids)
+        # In a private folder of its own, not in the home: whoever else may write the home
+        # could swap the file before initdb reads it and so choose the superuser's password.
+        pwdir = files.make_private_dir(files.SOCKET_PARENT, "kliping-init-", ids)
+        self._save_state({**state, "phase": INITDB, "pwdir": str(pwdir)})  # _discard removes it
+        pwfile = pwdir / "pwfile"
         try:
+            files.write_private(pwfile, password + "\n", owner=ids)
             done = run_pg(
                 "initdb", "-D", str(data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
                 "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", user=user,
             )  # fmt: skip
         finally:
-            pwfile.unlink(missing_ok=True)
+            shutil.rmtree(pwdir, ignore_errors=True)
         if done.returncode != 0:
             detail = done.stderr.strip().splitlines()[-1:] or ["?"]
             if "No space left" in done.stderr:
                 raise EmbeddedStartError(f"initdb in {data_dir}: no space left on device (ENOSPC)")
             raise EmbeddedStartError(f"initdb failed in {data_dir}: {detail[0]}")
-        with open(data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
-            conf.write(f"\n# kliping's settings (socket only, no TCP)\ninclude = '{_OWN_CONF}'\n")
-        self._write_own_conf(state, ids)
+        # O_NOFOLLOW: the server user owns this folder; root must not append through its links.
+        fd = os.open(data_dir / "postgresql.conf", os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
+        with open(fd, "a", encoding="utf-8") as conf:
+            conf.write(
+                f"\n# kliping's settings (socket only, no TCP)\ninclude = '{pgctl.OWN_CONF}'\n"
+            )
+        pgctl.write_own_conf(Path(state["data_dir"]), state["socket_dir"], PORT, ids)
         return self._save_state({**state, "phase": CREATED})
-
-    def _write_own_conf(self, state: dict[str, str], ids: tuple[int, int] | None) -> None:
-        files.write_private(
-            Path(state["data_dir"]) / _OWN_CONF,
-            "# written by kliping at each new socket folder; values quoted for postgresql.conf\n"
-            "listen_addresses = ''\n"
-            f"unix_socket_directories = {files.conf_string(state['socket_dir'])}\n"
-            f"port = {PORT}\n",
-            owner=ids,
-        )
 
     # -- running ----------------------------------------------------------------------------
 
@@ -284,7 +245,7 @@ class EmbeddedPostgres:
         if not state["socket_dir"]:
             ids = server_ids(user) if user else None
             state["socket_dir"] = str(files.make_private_dir(files.SOCKET_PARENT, "kliping-", ids))
-            self._write_own_conf(state, ids)
+            pgctl.write_own_conf(Path(state["data_dir"]), state["socket_dir"], PORT, ids)
             self._save_state(state)
         self._start(data_dir, user)
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from kliping.storage import private as files
 from kliping.storage.errors import PostgresNotFound
 
 log = logging.getLogger(__name__)
@@ -97,30 +98,36 @@ def run_pg(tool: str, *args: str, user: str | None) -> subprocess.CompletedProce
     return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
 
 
-def clear_stale_pid(data_dir: Path) -> None:
+def clear_stale_pid(data_dir: Path) -> bool | None:
     """Remove a postmaster.pid whose pid is dead or reused by another program (common after a
-    kill -9 in a container): the file would make postgres refuse to start."""
+    kill -9 in a container): the file would make postgres refuse to start. Returns True when
+    the pid is a live postgres, False when there is none (now), None when /proc cannot tell."""
     pid_file = data_dir / "postmaster.pid"
     try:
         pid = int(pid_file.read_text().split("\n", 1)[0])
+    except FileNotFoundError:
+        return False
     except (OSError, ValueError):
-        return
+        return None  # being written, or damaged: pg_ctl decides
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         if not Path("/proc/self").exists():
-            return  # no /proc (macOS): pg_ctl's own kill(pid, 0) check decides
+            return None  # no /proc (macOS): pg_ctl's own kill(pid, 0) check decides
         cmdline = b""
-    if b"postgres" not in cmdline:
-        log.warning("removing stale %s (pid %d is not a running postgres)", pid_file, pid)
-        pid_file.unlink(missing_ok=True)
+    if b"postgres" in cmdline:
+        return True
+    log.warning("removing stale %s (pid %d is not a running postgres)", pid_file, pid)
+    pid_file.unlink(missing_ok=True)
+    return False
 
 
 def is_running(data_dir: Path, user: str | None) -> bool:
     """A postmaster process lives for this data folder (whether or not it answers)."""
-    clear_stale_pid(data_dir)
-    if not (data_dir / "postmaster.pid").exists():
-        return False
+    alive = clear_stale_pid(data_dir)
+    if alive is not None:
+        return alive
+    # pg_ctl's own check (kill(pid, 0)); 15 ms, a process as the server user.
     return run_pg("pg_ctl", "-D", str(data_dir), "status", user=user).returncode == STATUS_RUNNING
 
 
@@ -130,3 +137,18 @@ def log_tail(log_file: Path, lines: int = 3) -> str:
     except OSError:
         return ""
     return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+# kliping's own settings, included by postgresql.conf; rewritten at each new socket folder.
+OWN_CONF = "kliping.conf"
+
+
+def write_own_conf(data_dir: Path, socket_dir: str, port: int, ids: tuple[int, int] | None) -> None:
+    files.write_private(
+        data_dir / OWN_CONF,
+        "# written by kliping at each new socket folder; values quoted for postgresql.conf\n"
+        "listen_addresses = ''\n"
+        f"unix_socket_directories = {files.conf_string(socket_dir)}\n"
+        f"port = {port}\n",
+        owner=ids,
+    )

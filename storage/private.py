@@ -56,6 +56,23 @@ def make_private_dir(parent: Path, prefix: str, owner: tuple[int, int] | None = 
     return made
 
 
+def own_dir(path: Path, owner: tuple[int, int] | None, mode: int) -> None:
+    """chown/chmod a folder through a descriptor opened without following links: a link put in
+    its place (by whoever may write the parent) fails here instead of redirecting root."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno in (errno.ENOTDIR, errno.ELOOP) and os.path.islink(path):
+            raise UnsafePathError(f"{path} is a symbolic link, not a folder kliping made") from None
+        raise
+    try:
+        if owner is not None:
+            os.fchown(fd, *owner)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
 def check_private_dir(path: Path, uid: int) -> None:
     """Raise UnsafePathError unless ``path`` is a real folder owned by ``uid`` that no other
     user can write to (group/other write bits clear). Missing: FileNotFoundError."""

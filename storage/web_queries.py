@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import class_row
 
+from kliping.storage.runs import CrawlRun
 from kliping.storage.stories import StoryRow
 
 STORY_COLUMNS = sql.SQL(", ").join(
@@ -50,36 +51,43 @@ def list_stories(
     conn: psycopg.Connection, where: StoryFilter, *, limit: int, offset: int = 0
 ) -> list[StoryRow]:
     """One page of stories, newest first (by their last article); a story is kept when its
-    span [first_seen, last_seen] meets [since, until]."""
+    span [first_seen, last_seen] meets [since, until].
+
+    Only the filters given become conditions (``%s IS NULL OR ...`` would leave the planner a
+    generic plan that cannot use an index), and the order is the index stories_last_seen's
+    (last_seen DESC, then the id among equal times): a story of the view always has a
+    last_seen (the clusterer sets it from its articles' times), so it matches `kliping stories`.
+    """
+    conditions = [sql.SQL("TRUE")]
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    for value, condition in (
+        (where.since, "o.last_seen >= %(since)s"),
+        (where.until, "o.first_seen <= %(until)s"),
+        (where.outlet, "%(outlet)s = ANY(o.outlets)"),
+        (where.min_outlets > 1, "o.outlet_count >= %(min_outlets)s"),
+        (where.min_size > 1, "o.article_count >= %(min_size)s"),
+        (
+            where.search,
+            "o.story_id IN (SELECT a.story_id FROM story_articles a"
+            " WHERE a.search @@ websearch_to_tsquery('simple', %(search)s))",
+        ),
+    ):
+        if value:
+            conditions.append(sql.SQL(condition))
+    params.update(
+        since=where.since,
+        until=where.until,
+        outlet=where.outlet,
+        min_outlets=where.min_outlets,
+        min_size=where.min_size,
+        search=where.search,
+    )
+    query = sql.SQL(
+        "SELECT {columns} FROM story_overview o WHERE {conditions}"
+        " ORDER BY o.last_seen DESC, o.story_id DESC LIMIT %(limit)s OFFSET %(offset)s"
+    ).format(columns=STORY_COLUMNS, conditions=sql.SQL(" AND ").join(conditions))
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        cur.execute(
-            sql.SQL(
-                """
-            SELECT {columns} FROM story_overview o
-            WHERE (%(since)s::timestamptz IS NULL OR o.last_seen >= %(since)s)
-              AND (%(until)s::timestamptz IS NULL OR o.first_seen <= %(until)s)
-              AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
-              AND o.outlet_count >= %(min_outlets)s
-              AND o.article_count >= %(min_size)s
-              AND (%(search)s::text IS NULL OR EXISTS (
-                    SELECT 1 FROM story_articles a
-                    WHERE a.story_id = o.story_id
-                      AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
-            ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
-            LIMIT %(limit)s OFFSET %(offset)s
-            """
-            ).format(columns=STORY_COLUMNS),
-            {
-                "since": where.since,
-                "until": where.until,
-                "outlet": where.outlet,
-                "min_outlets": where.min_outlets,
-                "min_size": where.min_size,
-                "search": where.search,
-                "limit": limit,
-                "offset": offset,
-            },
-        )
+        cur.execute(query, params)
         return cur.fetchall()
 
 
@@ -90,44 +98,56 @@ def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
         return cur.fetchone()
 
 
-def story_outlets(conn: psycopg.Connection) -> list[str]:
-    """Every outlet with an article in a story (the outlet filter's choices)."""
-    rows = conn.execute("SELECT DISTINCT outlet FROM story_articles ORDER BY outlet").fetchall()
-    return [r[0] for r in rows]
-
-
 @dataclass(frozen=True)
 class ArticleRow:
     id: int
     url: str
     outlet: str
     title: str | None
-    text: str
+    text: str | None  # None: read through the views, which do not carry the text
     published: datetime | None
     authors: list[str]
     language: str | None
-    pages: int
+    pages: int | None
     fetched_at: datetime
-    updated_at: datetime
+    updated_at: datetime | None
     story_id: int | None
     story_title: str | None
     duplicate_of: int | None
 
 
 def get_article(conn: psycopg.Connection, article_id: int) -> ArticleRow | None:
+    """The article with its text; for the README's read-only role, which may read only the
+    views, what story_articles has (an article of a story: no text, authors or language)."""
     with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
-        cur.execute(
-            """
-            SELECT a.id, a.url, a.outlet, a.title, a.text, a.published, a.authors, a.language,
-                   a.pages, a.fetched_at, a.updated_at,
-                   m.story_id, o.title AS story_title, m.duplicate_of
-            FROM articles a
-            LEFT JOIN story_articles m ON m.article_id = a.id
-            LEFT JOIN story_overview o ON o.story_id = m.story_id
-            WHERE a.id = %s
-            """,
-            (article_id,),
-        )
+        try:
+            cur.execute(
+                """
+                SELECT a.id, a.url, a.outlet, a.title, a.text, a.published, a.authors,
+                       a.language, a.pages, a.fetched_at, a.updated_at,
+                       m.story_id, o.title AS story_title, m.duplicate_of
+                FROM articles a
+                LEFT JOIN story_articles m ON m.article_id = a.id
+                LEFT JOIN story_overview o ON o.story_id = m.story_id
+                WHERE a.id = %s
+                """,
+                (article_id,),
+            )
+        except psycopg.errors.InsufficientPrivilege:
+            if not conn.autocommit:
+                conn.rollback()
+            cur.execute(
+                """
+                SELECT m.article_id AS id, m.url, m.outlet, m.title, NULL::text AS text,
+                       m.published, '{}'::text[] AS authors, NULL::text AS language,
+                       NULL::integer AS pages, m.fetched_at, NULL::timestamptz AS updated_at,
+                       m.story_id, o.title AS story_title, m.duplicate_of
+                FROM story_articles m
+                LEFT JOIN story_overview o ON o.story_id = m.story_id
+                WHERE m.article_id = %s
+                """,
+                (article_id,),
+            )
         return cur.fetchone()
 
 
@@ -135,48 +155,90 @@ def get_article(conn: psycopg.Connection, article_id: int) -> ArticleRow | None:
 class OutletActivity:
     outlet: str
     last_success: datetime | None  # the last run that ended 'ok' or 'partial'
-    runs_failed: int  # failed or abandoned runs among the last RECENT_RUNS
+    runs_failed: int  # failed or abandoned runs among the last RECENT_RUNS finished ones
 
 
-# How many recent runs decide "failing": three in a row rules out one network blip.
+# How many recent runs decide "failing": three rule out one network blip.
 RECENT_RUNS = 3
-# Runs older than this are not read (a daemon crawling 11 outlets every 30 minutes writes ~16k
-# runs a month): an outlet with no success in a month is stale whatever came before.
-RUNS_WINDOW = "30 days"
 
 
-def outlet_activity(conn: psycopg.Connection) -> dict[str, OutletActivity]:
+def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, CrawlRun]:
+    """The latest run of each outlet: one probe of the index crawl_runs_outlet_started per
+    outlet (runs.last_runs sorts every run ever: ~50 ms with 14k runs, bench/web.py)."""
+    with conn.cursor(row_factory=class_row(CrawlRun)) as cur:
+        cur.execute(
+            """
+            SELECT r.id, r.outlet, r.trigger, r.started_at, r.finished_at, r.status,
+                   r.pages_fetched, r.articles_new, r.articles_updated, r.articles_skipped,
+                   r.failures, r.failure_reasons, r.error
+            FROM unnest(%s::text[]) AS o(outlet)
+            CROSS JOIN LATERAL (
+                SELECT * FROM crawl_runs c WHERE c.outlet = o.outlet
+                ORDER BY c.started_at DESC, c.id DESC LIMIT 1
+            ) r
+            """,
+            (outlets,),
+        )
+        return {run.outlet: run for run in cur.fetchall()}
+
+
+def crawled_outlets(conn: psycopg.Connection) -> list[str]:
+    """Outlets with crawl runs, by a skip scan of crawl_runs_outlet_started (one probe each)."""
+    rows = conn.execute(
+        """
+        WITH RECURSIVE o(outlet) AS (
+            (SELECT outlet FROM crawl_runs ORDER BY outlet LIMIT 1)
+            UNION ALL
+            SELECT (SELECT c.outlet FROM crawl_runs c WHERE c.outlet > o.outlet
+                    ORDER BY c.outlet LIMIT 1)
+            FROM o WHERE o.outlet IS NOT NULL
+        )
+        SELECT outlet FROM o WHERE outlet IS NOT NULL
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def outlet_activity(conn: psycopg.Connection, outlets: list[str]) -> dict[str, OutletActivity]:
+    """Per outlet, walking its runs newest first on the index: the last success, and how many
+    of the last RECENT_RUNS finished runs failed."""
     with conn.cursor(row_factory=class_row(OutletActivity)) as cur:
         cur.execute(
             """
-            SELECT r.outlet,
-                   max(r.finished_at) FILTER (WHERE r.status IN ('ok', 'partial')) AS last_success,
-                   count(*) FILTER (WHERE r.status IN ('failed', 'abandoned')
-                                      AND r.recent <= %(recent)s) AS runs_failed
-            FROM (SELECT outlet, status, finished_at,
-                         row_number() OVER (PARTITION BY outlet ORDER BY started_at DESC) AS recent
-                  FROM crawl_runs
-                  WHERE status <> 'running' AND started_at >= now() - %(window)s::interval) r
-            GROUP BY r.outlet
+            SELECT o.outlet,
+                   (SELECT c.finished_at FROM crawl_runs c
+                    WHERE c.outlet = o.outlet AND c.status IN ('ok', 'partial')
+                    ORDER BY c.started_at DESC LIMIT 1) AS last_success,
+                   (SELECT count(*) FILTER (WHERE r.status IN ('failed', 'abandoned'))
+                    FROM (SELECT c.status FROM crawl_runs c
+                          WHERE c.outlet = o.outlet AND c.status <> 'running'
+                          ORDER BY c.started_at DESC LIMIT %s) r) AS runs_failed
+            FROM unnest(%s::text[]) AS o(outlet)
             """,
-            {"recent": RECENT_RUNS, "window": RUNS_WINDOW},
+            (RECENT_RUNS, outlets),
         )
         return {row.outlet: row for row in cur.fetchall()}
 
 
 def articles_per_day(
-    conn: psycopg.Connection, first_day: date, tz: str
+    conn: psycopg.Connection, outlets: list[str], first_day: date, tz: str
 ) -> dict[str, dict[date, int]]:
-    """Articles stored (by fetch time) per outlet and calendar day in ``tz``, from ``first_day``;
-    reads the index articles_outlet_fetched."""
+    """Articles stored (by fetch time) per outlet and calendar day in ``tz``, from ``first_day``:
+    one range scan of the index articles_outlet_fetched per outlet, not a scan of every article
+    (with 100k stored the scan made the Outlets page take ~130 ms, bench/web.py)."""
     rows = conn.execute(
         """
-        SELECT outlet, (fetched_at AT TIME ZONE %(tz)s)::date AS day, count(*)
-        FROM articles
-        WHERE fetched_at >= (%(first)s::date)::timestamp AT TIME ZONE %(tz)s
-        GROUP BY 1, 2
+        SELECT o.outlet, d.day, d.n
+        FROM unnest(%(outlets)s::text[]) AS o(outlet)
+        CROSS JOIN LATERAL (
+            SELECT (a.fetched_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS n
+            FROM articles a
+            WHERE a.outlet = o.outlet
+              AND a.fetched_at >= (%(first)s::date)::timestamp AT TIME ZONE %(tz)s
+            GROUP BY 1
+        ) d
         """,
-        {"tz": tz, "first": first_day},
+        {"outlets": outlets, "tz": tz, "first": first_day},
     ).fetchall()
     out: dict[str, dict[date, int]] = {}
     for outlet, day, count in rows:

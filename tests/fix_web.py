@@ -4,6 +4,7 @@ story and an article with a hostile title), and ``kliping web``'s app served by 
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import uvicorn
@@ -25,6 +27,7 @@ from kliping.sample_site.badpages import MALICIOUS_TITLES
 from kliping.sample_site.server import SampleSite
 from kliping.storage.articles import ArticleRecord, upsert_article
 from kliping.web.app import create_app
+from tests.fix_db import _fresh_database
 from tests.fix_site import Kliping, kliping_env
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -88,6 +91,16 @@ def fill(url: str, site: SampleSite, folder: Path) -> Filled:
             url=HOSTILE_URL,
         )  # fmt: skip
         cluster_pending(conn)
+        # An outlet whose crawls fail (the Outlets page's other case): two failed runs.
+        for hours in (2, 1):
+            conn.execute(
+                "INSERT INTO crawl_runs (outlet, trigger, started_at, finished_at, status,"
+                " pages_fetched, failures, failure_reasons, error) VALUES ('kumparan',"
+                " 'schedule', now() - make_interval(hours => %s),"
+                " now() - make_interval(hours => %s) + interval '40 seconds', 'failed', 12, 12,"
+                " '{\"http_403\": 9, \"timeout\": 3}', 'every page refused (HTTP 403)')",
+                (hours, hours),
+            )
     return Filled(url, seeds, hostile)
 
 
@@ -125,3 +138,39 @@ def serve(conninfo: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def filled_and_served(
+    pg_server: str, pg_template: str, site: SampleSite, folder: Path
+) -> Iterator[Served]:
+    """A fresh database filled by ``fill``, served: what each web test module reads."""
+    with contextmanager(_fresh_database)(pg_server, pg_template) as url:
+        data = fill(url, site, folder)
+        with serve(url) as base:
+            yield Served(base, data)
+
+
+def api(web: Served, path: str) -> Any:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("application/json")
+    return json.loads(body)
+
+
+def page(web: Served, path: str) -> str:
+    status, headers, body = web.get(path)
+    assert status == 200, (path, status, body[:500])
+    assert headers["content-type"].startswith("text/html")
+    return body.decode()
+
+
+def all_ids(web: Served, query: str = "", per_page: int = 200) -> list[int]:
+    """Story ids of /api/stories, every page walked."""
+    ids: list[int] = []
+    for n in range(1, 100):
+        found = api(web, f"/api/stories?per_page={per_page}&page={n}{query}")
+        ids += [s["id"] for s in found["stories"]]
+        if not found["more"]:
+            return ids
+    raise AssertionError("paging never ended")

@@ -1,37 +1,33 @@
-"""``kliping web`` over HTTP: the pages and the JSON API against a database filled by a real
-crawl of the sample site, served by uvicorn on 127.0.0.1 (the browser tests are in
-test_web_browser.py)."""
+"""``kliping web`` over HTTP: the story list, a story, hostile content and the headers, against
+a database filled by a real crawl of the sample site, served by uvicorn on 127.0.0.1 (outlets,
+articles, roles and the command: test_web_ops.py; a real browser: test_web_browser.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
-import socket
-import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from html import unescape
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import lxml.html
 import psycopg
 import pytest
-from psycopg import errors, sql
-from psycopg.conninfo import make_conninfo
 
 from kliping.sample_site.server import SampleSite
 from kliping.storage.stories import list_stories
-from tests.fix_db import _fresh_database, database_name
-from tests.fix_site import Kliping, kliping_env, wait_for
-from tests.fix_web import HOSTILE_TITLE, HOSTILE_URL, SEEDS, Served, fill, serve
-from tests.test_read import _reader_sql
+from tests.fix_web import (
+    HOSTILE_TITLE,
+    HOSTILE_URL,
+    SEEDS,
+    Served,
+    all_ids,
+    api,
+    filled_and_served,
+    page,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.slow  # every test here talks to a uvicorn server
@@ -43,35 +39,8 @@ def web(
 ) -> Iterator[Served]:
     if not SEEDS.exists():
         pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
-    with contextmanager(_fresh_database)(pg_server, pg_template) as url:
-        data = fill(url, site, tmp_path_factory.mktemp("web"))
-        with serve(url) as base:
-            yield Served(base, data)
-
-
-def api(web: Served, path: str) -> Any:
-    status, headers, body = web.get(path)
-    assert status == 200, (path, status, body[:500])
-    assert headers["content-type"].startswith("application/json")
-    return json.loads(body)
-
-
-def page(web: Served, path: str) -> str:
-    status, headers, body = web.get(path)
-    assert status == 200, (path, status, body[:500])
-    assert headers["content-type"].startswith("text/html")
-    return body.decode()
-
-
-def all_ids(web: Served, query: str = "", per_page: int = 200) -> list[int]:
-    """Story ids of /api/stories, every page walked."""
-    ids: list[int] = []
-    for n in range(1, 100):
-        found = api(web, f"/api/stories?per_page={per_page}&page={n}{query}")
-        ids += [s["id"] for s in found["stories"]]
-        if not found["more"]:
-            return ids
-    raise AssertionError("paging never ended")
+    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
+        yield web
 
 
 # --- the story list ---------------------------------------------------------------------------
@@ -246,144 +215,3 @@ def test_pages_load_nothing_from_elsewhere(web: Served) -> None:
         links = re.findall(r'<link [^>]*href="([^"]+)"', html)
         assert "/static/style.css" in links and all(u.startswith("/static/") for u in links)
         assert "<script" not in html and 'src="http' not in html
-
-
-# --- outlets, articles, the API's documentation -----------------------------------------------
-
-
-def test_outlets_show_the_last_crawl_and_articles_per_day(web: Served) -> None:
-    found = {o["outlet"]: o for o in api(web, "/api/outlets")["outlets"]}
-    runs = dict(web.data.sql("SELECT DISTINCT ON (outlet) outlet, status FROM crawl_runs"
-                             " ORDER BY outlet, started_at DESC"))  # fmt: skip
-    assert runs and all(found[o]["last_run"]["status"] == s for o, s in runs.items())
-    today = datetime.now(WIB).date().isoformat()
-    stored = dict(web.data.sql(
-        "SELECT outlet, count(*) FROM articles"
-        " WHERE (fetched_at AT TIME ZONE 'Asia/Jakarta')::date = %s GROUP BY 1",
-        (today,)))  # fmt: skip
-    for outlet, n in stored.items():
-        assert found[outlet]["articles_per_day"][today] == n, outlet
-        assert len(found[outlet]["articles_per_day"]) == 14
-    ok = [o for o in found.values() if o["last_run"] and o["last_run"]["status"] == "ok"]
-    assert ok and not any(o["failing"] or o["stale"] for o in ok)  # crawled a minute ago
-    html = page(web, "/outlets")
-    assert all(f"<strong>{o}</strong>" in html for o in runs)
-
-
-def test_outlet_with_failed_runs_is_failing_and_stale(web: Served) -> None:
-    with psycopg.connect(web.data.url, autocommit=True) as conn:
-        for hours in (3, 2, 1):
-            conn.execute(
-                "INSERT INTO crawl_runs (outlet, trigger, started_at, finished_at, status,"
-                " failures, failure_reasons, error) VALUES ('mati', 'schedule',"
-                " now() - make_interval(hours => %s), now() - make_interval(hours => %s),"
-                " 'failed', 4, '{\"http_503\": 3, \"timeout\": 1}', 'every page failed')",
-                (hours, hours),
-            )
-    mati = next(o for o in api(web, "/api/outlets")["outlets"] if o["outlet"] == "mati")
-    assert mati["failing"] and mati["stale"] and mati["last_success"] is None
-    assert mati["last_run"]["failure_reasons"] == {"http_503": 3, "timeout": 1}
-    html = page(web, "/outlets")
-    row = html[html.index("<strong>mati</strong>") :]
-    row = row[: row.index("</tr>")]
-    assert "failing" in row and "stale" in row and "http_503: 3" in row
-    assert "every page failed" in row
-
-
-def test_article_page_shows_text_metadata_and_story(web: Served) -> None:
-    article = web.data.seeds[1]
-    ((text, title),) = web.data.sql("SELECT text, title FROM articles WHERE id = %s", (article,))
-    html = unescape(page(web, f"/articles/{article}"))
-    assert title in html and "medcom" in html
-    first = next(p for p in text.split("\n") if p.strip())
-    assert f"<p>{first}</p>" in html
-    assert f'href="/stories/{web.data.story_of(article)}"' in html
-    found = api(web, f"/api/articles/{article}")
-    assert found["text"] == text and found["story_id"] == web.data.story_of(article)
-
-
-def test_openapi_documents_the_api_and_filters(web: Served) -> None:
-    spec = api(web, "/openapi.json")
-    assert {"/api/stories", "/api/stories/{story_id}", "/api/outlets",
-            "/api/articles/{article_id}"} <= set(spec["paths"])  # fmt: skip
-    params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
-    assert {"since", "until", "outlet", "min_outlets", "q", "page"} <= params
-    html = page(web, "/api/docs")
-    assert "GET /api/stories" in html and "min_outlets" in html
-
-
-def test_nothing_writes(web: Served) -> None:
-    for method in ("POST", "PUT", "DELETE"):
-        req = urllib.request.Request(web.base + "/api/stories", method=method, data=b"{}")
-        try:
-            urllib.request.urlopen(req, timeout=10)
-            raise AssertionError(method)
-        except urllib.error.HTTPError as e:
-            assert e.code == 405
-
-
-# --- the read-only role, the command ----------------------------------------------------------
-
-
-def test_read_only_role_reads_the_story_pages(web: Served) -> None:
-    role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
-    with psycopg.connect(web.data.url, autocommit=True) as admin:
-        script = (
-            _reader_sql()
-            .replace("kliping_reader", role)
-            .replace("'change-me'", sql.Literal(password).as_string(admin))
-            .replace(" kliping ", " " + sql.Identifier(database_name(web.data.url))
-                     .as_string(admin) + " ")
-        )  # fmt: skip
-        try:
-            for statement in filter(str.strip, script.split(";")):
-                admin.execute(statement)
-        except errors.InsufficientPrivilege:
-            pytest.skip("the test server's user may not create roles")
-        try:
-            with serve(make_conninfo(web.data.url, user=role, password=password)) as base:
-                reader = Served(base, web.data)
-                story_id = web.data.story_of(web.data.seeds[0])
-                assert all_ids(reader) == all_ids(web)
-                assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
-                assert api(reader, f"/api/stories/{story_id}") == api(
-                    web, f"/api/stories/{story_id}"
-                )
-                assert "poskupang" in page(reader, f"/stories/{story_id}")
-                status, _, body = reader.get("/outlets")
-                assert status == 403 and "read-only role" in body.decode()
-        finally:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_kliping_web_serves_on_loopback(web: Served, tmp_path: Path) -> None:
-    port = _free_port()
-    env = kliping_env(web.data.url, tmp_path / "none.toml", tmp_path / "home")
-    env.pop("KLIPING_OUTLETS")
-    proc = Kliping(env).start("web", "--port", str(port))
-    try:
-        served = Served(f"http://127.0.0.1:{port}", web.data)
-
-        def up() -> bool:
-            try:
-                return proc.poll() is not None or served.get("/api/outlets")[0] == 200
-            except urllib.error.URLError:
-                return False  # not listening yet
-
-        wait_for(up, 60, "kliping web")
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        assert all_ids(served) == all_ids(web)
-        # Bound to 127.0.0.1 only: the listening socket is not on every address.
-        out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True)
-        if out.returncode == 0:
-            assert f"127.0.0.1:{port}" in out.stdout and f"0.0.0.0:{port}" not in out.stdout
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kliping.sample_site.server import SampleSite
-from tests.fix_db import _fresh_database
-from tests.fix_web import HOSTILE_TITLE, SEEDS, Served, fill, serve
+from tests.fix_web import HOSTILE_TITLE, SEEDS, Served, filled_and_served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags of a quiet, headless, offline browser: no GPU, sandbox (tests may run as root),
@@ -47,10 +45,8 @@ def web(
 ) -> Iterator[Served]:
     if not SEEDS.exists():
         pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
-    with contextmanager(_fresh_database)(pg_server, pg_template) as url:
-        data = fill(url, site, tmp_path_factory.mktemp("web"))
-        with serve(url) as base:
-            yield Served(base, data)
+    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
+        yield web
 
 
 @pytest.fixture(scope="module")

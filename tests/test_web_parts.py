@@ -9,7 +9,7 @@ import pytest
 
 from kliping.storage.stories import MemberRow
 from kliping.web.chart import HEIGHT, MAX_BUCKETS, PALETTE, coverage
-from kliping.web.format import safe_href
+from kliping.web.format import clip, safe_href
 from kliping.web.pages import timeline
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -86,3 +86,9 @@ def test_timeline_folds_copies_under_their_original() -> None:
 )
 def test_only_http_urls_become_links(url: str, link: bool) -> None:
     assert (safe_href(url) == url) is link
+
+
+def test_long_titles_are_clipped_in_lists() -> None:
+    long = "Judul " + "sangat panjang " * 700
+    assert len(clip(long)) == 301 and clip(long).endswith("…")
+    assert clip("BI Tahan Suku Bunga") == "BI Tahan Suku Bunga" and clip(None) == ""

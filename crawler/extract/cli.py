@@ -50,7 +50,10 @@ def cli_extract(
                     raise
                 # no one-page view after all: follow the pages
         return fetch_article(fetcher, target, rules)[1].to_json()
-    data = Path(target).read_bytes()
+    with Path(target).open("rb") as handle:  # a 600 MiB file, or /dev/zero, is not read whole
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ExtractionError(target, f"larger than KLIPING_MAX_PAGE_BYTES ({max_bytes} bytes)")
     return extract(data, url, rules).to_json()
 
 

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .document import decode
 from .errors import ExtractionError
@@ -27,21 +27,25 @@ MAX_REDIRECTS = 5  # as the crawler's REDIRECT_MAX_TIMES
 TIMEOUT = 20.0  # seconds per connect or read; outlets behind CDNs answer in 1-3 s
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 65536
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
 
 
 def check_http_url(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL; ExtractionError for anything else."""
+    shown = url[:200].encode("unicode_escape").decode("ascii")  # one line, whatever it holds
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise ExtractionError(shown, "malformed URL: spaces or control characters")
     try:
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise ExtractionError(url[:200], "malformed URL") from None
+        raise ExtractionError(shown, "malformed URL") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ExtractionError(url[:200], f"only http and https URLs are fetched, not {scheme!r}")
+        raise ExtractionError(shown, f"only http and https URLs are fetched, not {scheme!r}")
     if not host:
-        raise ExtractionError(url[:200], "the URL has no host")
+        raise ExtractionError(shown, "the URL has no host")
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
@@ -76,7 +80,8 @@ class Fetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             status, location, body, charset = self._one(current)
             if status in _REDIRECTS and location:
-                target = urljoin(current, location)
+                # Escaped as a browser would (a space in a Location is common and harmless).
+                target = urljoin(current, quote(location.strip(), safe=_URL_SAFE))
                 _, next_host, _ = check_http_url(target)  # refuses ftp:, file:, data: ...
                 if not local_origin and is_local(next_host):
                     raise ExtractionError(url, f"redirected to a local address ({next_host})")
@@ -93,7 +98,10 @@ class Fetcher:
         if remaining <= 0:
             raise ExtractionError(url, "fetch failed: the deadline passed")
         kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-        conn = kind(host, port, timeout=min(TIMEOUT, remaining))
+        try:
+            conn = kind(host, port, timeout=min(TIMEOUT, remaining))
+        except (ValueError, http.client.HTTPException) as err:  # a host http.client refuses
+            raise ExtractionError(url, f"malformed URL: {err}") from None
         # A read blocks up to TIMEOUT, and a dripping server makes every read short: the
         # watchdog closes the socket at the deadline, which ends whatever read is under way.
         watchdog = threading.Timer(remaining, _abort, [conn])

@@ -167,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out the articles' text (most of the size): ids, titles, URLs, authors, times",
     )
 
+    web = command(
+        "web", _lazy("kliping.commands.web", "run"), "read-only web pages and JSON API (stories)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     sample = command(
         "sample-site",
         _lazy("kliping.commands.sample_site", "serve_command"),
@@ -177,11 +182,6 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument(
         "--port", type=integer(1, 65535), default=47801, help="the port to serve on (default 47801)"
     )
-    web = command(
-        "web", _lazy("kliping.commands.web", "run"), "read-only web pages and JSON API (stories)"
-    )
-    web.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1: local)")
-    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")
     outlets.add_argument(

@@ -28,7 +28,7 @@ def _pid(server: EmbeddedPostgres) -> int:
     return int((Path(server._state()["data_dir"]) / "postmaster.pid").read_text().split()[0])
 
 
-def _kliping(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _kliping(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run(
         [sys.executable, "-m", "kliping", *args],
@@ -36,6 +36,7 @@ def _kliping(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=180,
+        cwd=cwd,
     )
 
 
@@ -135,16 +136,34 @@ def test_a_first_start_killed_half_way_is_resumed(server: EmbeddedPostgres, step
         timeout=180,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
-    phase = json.loads(server.state_file.read_text())["phase"]
-    assert phase == ("initdb" if step == "initdb" else "created")
+    left = json.loads(server.state_file.read_text())
+    assert left["phase"] == ("initdb" if step == "initdb" else "created")
     try:
         done = _kliping(server.home, "db", "status")  # the next command finishes the start
         assert done.returncode == 0, done.stderr[-2000:]
         assert "articles: 0" in done.stdout
         assert json.loads(server.state_file.read_text())["phase"] == "ready"
-        assert not list(server.home.parent.rglob(".kliping-pwfile"))  # no password left lying
+        assert not Path(left.get("pwdir", "/nonexistent")).exists()  # no password left lying
     finally:
         stop_and_remove(server)
+
+
+def test_three_first_starts_at_once_make_one_cluster(server: EmbeddedPostgres) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kliping", "db", "status"],
+            env=dict(env, KLIPING_HOME=str(server.home)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [(child.wait(timeout=180), child.communicate()) for child in children]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert all("articles: 0" in out for _, (out, _err) in results)
+    assert server._state()["phase"] == "ready"
 
 
 def test_a_deleted_state_file_stops_and_says_so(server: EmbeddedPostgres) -> None:
@@ -192,6 +211,14 @@ def test_an_unusable_home_is_one_line(base: Path, kind: str, words: str) -> None
     assert words in _one_line_error(_kliping(home, "stories"))
 
 
+def test_a_relative_home_is_taken_from_the_working_folder(base: Path) -> None:
+    # initdb runs in "/": "relative/home" used to become /relative/home/... for it alone.
+    done = _kliping(Path("relative/home"), "db", "status", cwd=base)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (base / "relative/home/postgres.json").exists()
+    assert EmbeddedPostgres(base / "relative/home").stop()
+
+
 def test_quotes_and_commas_in_the_home_are_quoted(base: Path) -> None:
     home = base / "it's, a home"
     home.mkdir(mode=0o755)
@@ -222,11 +249,17 @@ def small_disk(base: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-def test_a_full_disk_says_enospc(small_disk: Path) -> None:
+def test_a_full_disk_says_enospc_and_resumes_when_freed(small_disk: Path) -> None:
     line = _one_line_error(_kliping(small_disk / "home", "stories"))
     assert "ENOSPC" in line
+    server = EmbeddedPostgres(small_disk / "home")
     with pytest.raises(EmbeddedStartError, match="ENOSPC"):  # and again: no other state left
-        EmbeddedPostgres(small_disk / "home").ensure_running()
+        server.ensure_running()
+    # Space freed (the disk grown): the next command starts afresh and works.
+    grown = subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)])
+    assert grown.returncode == 0
+    with psycopg.connect(server.ensure_running()) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_a_read_only_home_is_one_line(base: Path) -> None:

@@ -111,6 +111,9 @@ def test_a_redirect_to_another_port_reports_the_final_url(origin: str) -> None:
         ("file:///etc/passwd", "only http and https"),
         ("http://[::1/x", "malformed URL"),
         ("http:///nohost", "no host"),
+        ("http://exa mple.com/", "spaces or control characters"),
+        ("http://127.0.0.1/a\nb", "spaces or control characters"),
+        ("http://127.0.0.1:99999/", "malformed URL"),
     ],
 )
 def test_other_schemes_and_malformed_urls_are_refused(target: str, reason: str) -> None:
@@ -130,6 +133,15 @@ def test_bad_redirects_are_refused(origin: str, path: str, reason: str) -> None:
 
 def test_a_body_over_the_page_limit_is_not_read_whole(origin: str) -> None:
     done = _extract(f"{origin}/huge", KLIPING_MAX_PAGE_BYTES="1048576")
+    assert done.returncode == 1 and "larger than KLIPING_MAX_PAGE_BYTES" in done.stderr
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "big.html"])
+def test_a_file_over_the_page_limit_is_not_read_whole(tmp_path: Path, path: str) -> None:
+    target = tmp_path / path
+    if path == "big.html":
+        target.write_bytes(PAGE + b"<p>x</p>" * 300_000)  # 2.4 MB
+    done = _extract(str(target), KLIPING_MAX_PAGE_BYTES="1048576")
     assert done.returncode == 1 and "larger than KLIPING_MAX_PAGE_BYTES" in done.stderr
 
 

@@ -127,3 +127,44 @@ def test_a_new_home_is_not_world_readable(base: Path) -> None:
     server = EmbeddedPostgres(home)
     server.ensure_running()
     assert not stat.S_IMODE(home.stat().st_mode) & 0o044  # neither group nor others may list
+
+
+def test_a_home_the_server_user_cannot_reach(base: Path) -> None:
+    """As root with a home in a 0700 folder (/root), the cluster lives in /var/lib/kliping."""
+    if os.geteuid() != 0:
+        pytest.skip("only root runs the server as another user")
+    private = base / "private"
+    private.mkdir(mode=0o700)
+    server = EmbeddedPostgres(private / "home")
+    try:
+        server.ensure_running()
+        data_dir = Path(server._state()["data_dir"])
+        assert data_dir.parts[:4] == ("/", "var", "lib", "kliping")
+        for folder in (data_dir.parent, data_dir.parent.parent):
+            st = os.lstat(folder)
+            assert st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o755
+        assert stat.S_IMODE(os.lstat(data_dir).st_mode) == 0o700
+    finally:
+        server.stop()
+        state = server._load_state() or {}
+        if state.get("data_dir", "").startswith("/var/lib/kliping/"):
+            shutil.rmtree(Path(state["data_dir"]).parent, ignore_errors=True)
+
+
+def test_a_link_planted_as_the_data_folder_is_refused(base: Path, intruder: Intruder) -> None:
+    """A home another user may write (here: owns): a link in place of pgdata must not make
+    root chown or chmod where it points."""
+    home = base / "shared-home"
+    home.mkdir(mode=0o755)
+    os.chown(home, intruder.uid, intruder.gid)
+    victim = base / "victim"
+    victim.mkdir(mode=0o755)
+    planted = intruder.python(
+        "import os, sys; os.symlink(sys.argv[1], sys.argv[2])", str(victim), str(home / "pgdata")
+    )
+    assert planted.returncode == 0, planted.stderr
+    with pytest.raises(UnsafePathError, match="symbolic link"):
+        EmbeddedPostgres(home).ensure_running()
+    st = os.lstat(victim)
+    assert st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o755
+    assert not list(victim.iterdir())

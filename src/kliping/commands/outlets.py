@@ -15,19 +15,19 @@ def load(args: argparse.Namespace) -> Registry:
     return load_registry(args.settings.outlets_file)
 
 
-def chosen(args: argparse.Namespace) -> list[Outlet]:
-    """The outlets named on the command line (all when none): keys in any case, each once
-    (naming one twice would start a second, busy run of it)."""
-    names = list(dict.fromkeys(name.strip().lower() for name in args.outlets))
-    return select(load(args), names)
-
-
 def match_urls(registry: Registry, urls: Iterable[str]) -> None:
     """One JSON line per URL: {"url", "outlet", "article", "canonical"} (design.md contract)."""
     for raw in urls:
         url = raw.strip()
         if url:
             print(json.dumps(match(url, registry).as_dict(), ensure_ascii=False), flush=True)
+
+
+def chosen(args: argparse.Namespace) -> list[Outlet]:
+    """The outlets named on the command line (all when none): keys in any case, each once
+    (naming one twice would start a second, busy run of it)."""
+    names = list(dict.fromkeys(name.strip().lower() for name in args.outlets))
+    return select(load(args), names)
 
 
 def run(args: argparse.Namespace) -> int:

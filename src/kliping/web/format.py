@@ -31,6 +31,16 @@ def day_end(day: date | None) -> datetime | None:
     return datetime.combine(day, time.max, WIB) if day else None
 
 
+# Titles longer than this are cut in lists (the bad-pages corpus has a 10k-character one);
+# the article page shows the whole title.
+TITLE_CHARS = 300
+
+
+def clip(text: str | None, limit: int = TITLE_CHARS) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def safe_href(url: str | None) -> str | None:
     """The URL when it is http(s), else None: a stored ``javascript:`` URL is never a link."""
     if not url:

@@ -11,7 +11,13 @@ import psycopg
 from kliping.commands.dates import WIB
 from kliping.config.outlets import Outlet
 from kliping.storage import runs
-from kliping.storage.web_queries import RECENT_RUNS, articles_per_day, outlet_activity
+from kliping.storage.web_queries import (
+    RECENT_RUNS,
+    articles_per_day,
+    crawled_outlets,
+    last_runs,
+    outlet_activity,
+)
 from kliping.web.format import iso, run_json
 
 DAYS = 14  # the articles-per-day strip: two weeks
@@ -47,15 +53,16 @@ class OutletHealth:
 def outlet_health(
     conn: psycopg.Connection, registry: dict[str, Outlet], now: datetime | None = None
 ) -> list[OutletHealth]:
-    """Every outlet of the registry, and any other that has crawl runs or articles."""
+    """Every outlet of the registry, and any other that has crawl runs."""
     now = now or datetime.now(WIB)
     today = now.astimezone(WIB).date()
     days = [today - timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
-    last = runs.last_runs(conn)
-    activity = outlet_activity(conn)
-    counts = articles_per_day(conn, days[0], "Asia/Jakarta")
+    keys = sorted(set(registry) | set(crawled_outlets(conn)))
+    last = last_runs(conn, keys)
+    activity = outlet_activity(conn, keys)
+    counts = articles_per_day(conn, keys, days[0], "Asia/Jakarta")
     out = []
-    for key in sorted(set(registry) | set(last) | set(counts)):
+    for key in keys:
         outlet = registry.get(key)
         interval = outlet.interval_minutes if outlet else DEFAULT_INTERVAL_MINUTES
         act = activity.get(key)

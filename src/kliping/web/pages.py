@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from kliping.commands.dates import WIB
 from kliping.storage.stories import MemberRow, story_members
-from kliping.storage.web_queries import get_article, get_story, list_stories, story_outlets
+from kliping.storage.web_queries import get_article, get_story, list_stories
 from kliping.web.app import connection
 from kliping.web.chart import coverage
 from kliping.web.health import outlet_health
@@ -44,7 +44,13 @@ def stories(request: Request, conn: Conn, query: Stories) -> HTMLResponse:
         given=query.given,
         page=query.page,
         first=query.offset + 1,
-        outlets=story_outlets(conn),
+        # The registry's outlets and those on the page: no query (a DISTINCT over every
+        # story's articles took ~170 ms with 100k articles, bench/web.py).
+        outlets=sorted(
+            set(request.app.state.registry)
+            | {o for s in found for o in s.outlets}
+            | ({query.where.outlet} if query.where.outlet else set())
+        ),
         prev_link=link(query.page - 1) if query.page > 1 else None,
         next_link=link(query.page + 1) if len(found) > query.per_page else None,
     )
@@ -107,7 +113,7 @@ def article(request: Request, conn: Conn, article_id: Id) -> HTMLResponse:
     found = get_article(conn, article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id}")
-    paragraphs = [p for p in found.text.split("\n") if p.strip()]
+    paragraphs = [p for p in (found.text or "").split("\n") if p.strip()]
     return _page(request, "article.html", article=found, paragraphs=paragraphs)
 
 
