@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--every",
-        type=float,
+        type=seconds(1, 7 * 86400),
         default=60.0,
         metavar="SECONDS",
         help="--daemon: crawl every sample outlet this often (default 60)",
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("action", choices=["serve"])
     sample.add_argument(
-        "--port", type=int, default=47801, help="the port to serve on (default 47801)"
+        "--port", type=integer(1, 65535), default=47801, help="the port to serve on (default 47801)"
     )
 
     outlets = command("outlets", _lazy("kliping.commands.outlets", "run"), "the outlet registry")

@@ -1,6 +1,7 @@
-"""Bad input on the command line: a one-line error and a documented exit code, before any
-query runs (issue 15's probes: huge or negative limits, empty or giant searches, reversed date
-ranges, ids past bigint, arguments that are not UTF-8)."""
+"""Bad input on the command line is refused by the parser (``kliping/argtypes.py``) before
+any query or crawl: exit 2 and argparse's one-line error (issue 15's probes: huge or negative
+limits, empty or giant searches, reversed date ranges, ids past bigint, bad durations,
+arguments that are not UTF-8)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ from tests.fix_site import Kliping
         (("story", str(2**64)), "ID: 18446744073709551616 is not between 1"),
         (("crawl", "tempo", "--since", "2025-07-15", "--until", "2025-07-14"), "is after --until"),
         (("db", "recluster", "--since", "2025-07-15", "--until", "2025-07-14"), "is after"),
+        (("crawl", "tempo", "--max-articles", "-1"), "argument --max-articles"),
+        (("daemon", "--every", "-1"), "argument --every"),
+        (("daemon", "--every", "nan"), "argument --every"),
+        (("daemon", "--every", "1e30"), "argument --every"),
+        (("daemon", "--crawl-timeout", "-1"), "argument --crawl-timeout"),
+        (("demo", "--daemon", "--every", "0"), "argument --every"),
+        (("sample-site", "serve", "--port", "70000"), "argument --port"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(

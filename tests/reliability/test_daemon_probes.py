@@ -110,24 +110,6 @@ def test_trigger_of_an_outlet_the_daemon_does_not_schedule_is_an_error(
     assert kliping.run("trigger", "tempo").returncode == 0
 
 
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (("daemon", "--every", "-1"), "argument --every: -1 is not a number of seconds between"),
-        (("daemon", "--every", "nan"), "argument --every: nan is not"),
-        (("daemon", "--every", "1e30"), "argument --every: 1e30 is not"),
-        (("daemon", "--crawl-timeout", "-1"), "argument --crawl-timeout: -1 is not"),
-        (("crawl", "tempo", "--max-articles", "-1"), "argument --max-articles: -1 is not between"),
-    ],
-)
-def test_bad_numbers_are_refused_before_anything_runs(
-    kliping: Kliping, db_url: str, args: tuple[str, ...], message: str
-) -> None:
-    done = kliping.run(*args, timeout=60)
-    assert done.returncode == 2 and message in done.stderr, done.stderr  # argparse's status
-    assert rows(db_url, "SELECT count(*) FROM crawl_runs") == [(0,)]
-
-
 def test_a_database_that_never_answers_does_not_hang_stories(kliping: Kliping) -> None:
     """A port that accepts TCP and never says a word: the connect timeout ends the wait."""
     listener = socket.socket()

@@ -16,8 +16,6 @@ def _recluster(conninfo: str, since: str | None, until: str | None) -> int:
     start, end = day_start(since, "--since"), day_end(until, "--until")
     if start is None:
         raise CommandError("recluster needs --since DATE")
-    if end is not None and end < start:
-        raise CommandError(f"--since {since} is after --until {until}")
     with db.connect(conninfo) as conn:
         count = recluster(conn, start, end)
     print(f"reclustered {count} articles")

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Mapping
 
 from kliping.cli import CommandError
-from kliping.commands.daemon import _seconds
 from kliping.config.settings import Settings
 from kliping.storage import db
 
@@ -21,7 +20,6 @@ def watch(settings: Settings, every: float, fast: Mapping[str, str]) -> int:
     from kliping.commands.demo import sample_site
     from kliping.scheduler.daemon import Daemon, DaemonError
 
-    _seconds(every, "--every")
     conninfo = db.database_url(settings)
     settings.home.mkdir(parents=True, exist_ok=True)
     registry = settings.home / "demo-outlets.toml"

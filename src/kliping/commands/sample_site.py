@@ -27,8 +27,6 @@ def _free(port: int) -> bool:
 
 def serve_command(args: argparse.Namespace) -> int:
     port = args.port
-    if not 1 <= port <= 65535:
-        raise CommandError("--port must be between 1 and 65535")
     if not _free(port):
         raise CommandError(
             f"port {port} is busy (a `kliping demo` running?); --port N serves elsewhere"
