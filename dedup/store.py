@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 import psycopg
+from psycopg import sql
 
 from kliping import alerts
 from kliping.dedup.clusterer import Assignment, Clusterer, Doc
@@ -209,51 +210,11 @@ class StoryStore:
 
     @staticmethod
     def _refresh(conn: psycopg.Connection, story_ids: set[int]) -> None:
-        if not story_ids:
-            return
-        conn.execute(
-            """
-            UPDATE stories s SET article_count = x.n, first_seen = x.first, last_seen = x.last,
-                   outlets = x.outlets, title = x.title, updated_at = now()
-            FROM (
-                SELECT m.story_id, count(*) AS n,
-                       min(coalesce(a.published, a.fetched_at)) AS first,
-                       max(coalesce(a.published, a.fetched_at)) AS last,
-                       array_agg(DISTINCT a.outlet ORDER BY a.outlet) AS outlets,
-                       (array_agg(a.title ORDER BY m.duplicate_of IS NOT NULL,
-                                  coalesce(a.published, a.fetched_at), a.id))[1] AS title
-                FROM story_members m JOIN articles a ON a.id = m.article_id
-                WHERE m.story_id = ANY(%s::bigint[])
-                GROUP BY m.story_id
-            ) x
-            WHERE s.id = x.story_id
-            """,
-            (sorted(story_ids),),
-        )
+        _refresh_summaries(conn, "stories", "story_id", story_ids)
 
     @staticmethod
     def _refresh_events(conn: psycopg.Connection, event_ids: set[int]) -> None:
-        if not event_ids:
-            return
-        conn.execute(
-            """
-            UPDATE events e SET article_count = x.n, first_seen = x.first, last_seen = x.last,
-                   outlets = x.outlets, title = x.title, updated_at = now()
-            FROM (
-                SELECT m.event_id, count(*) AS n,
-                       min(coalesce(a.published, a.fetched_at)) AS first,
-                       max(coalesce(a.published, a.fetched_at)) AS last,
-                       array_agg(DISTINCT a.outlet ORDER BY a.outlet) AS outlets,
-                       (array_agg(a.title ORDER BY m.duplicate_of IS NOT NULL,
-                                  coalesce(a.published, a.fetched_at), a.id))[1] AS title
-                FROM story_members m JOIN articles a ON a.id = m.article_id
-                WHERE m.event_id = ANY(%s::bigint[])
-                GROUP BY m.event_id
-            ) x
-            WHERE e.id = x.event_id
-            """,
-            (sorted(event_ids),),
-        )
+        _refresh_summaries(conn, "events", "event_id", event_ids)
 
 
 def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
@@ -272,3 +233,29 @@ def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
 def cluster_pending(conn: psycopg.Connection) -> int:
     """One-shot: rebuild the state from the database, then assign what is pending."""
     return StoryStore().cluster_pending(conn)
+
+
+# A story's or an event's summary (size, first/last seen, outlets, title: its first original's)
+# from its members; one statement for both tables, which have the same summary columns.
+_REFRESH = """
+UPDATE {table} g SET article_count = x.n, first_seen = x.first, last_seen = x.last,
+       outlets = x.outlets, title = x.title, updated_at = now()
+FROM (
+    SELECT m.{member} AS id, count(*) AS n,
+           min(coalesce(a.published, a.fetched_at)) AS first,
+           max(coalesce(a.published, a.fetched_at)) AS last,
+           array_agg(DISTINCT a.outlet ORDER BY a.outlet) AS outlets,
+           (array_agg(a.title ORDER BY m.duplicate_of IS NOT NULL,
+                      coalesce(a.published, a.fetched_at), a.id))[1] AS title
+    FROM story_members m JOIN articles a ON a.id = m.article_id
+    WHERE m.{member} = ANY(%s::bigint[])
+    GROUP BY m.{member}
+) x
+WHERE g.id = x.id
+"""
+
+
+def _refresh_summaries(conn: psycopg.Connection, table: str, member: str, ids: set[int]) -> None:
+    if ids:
+        query = sql.SQL(_REFRESH).format(table=sql.Identifier(table), member=sql.Identifier(member))
+        conn.execute(query, (sorted(ids),))

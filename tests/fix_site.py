@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 from kliping.sample_site.server import SampleSite, serve
 from lab.run import Kliping, kliping_env, wait_for
 
-__all__ = ["Kliping", "kliping", "kliping_env", "site", "wait_for"]
+__all__ = ["Kliping", "daemons", "kliping", "kliping_env", "site", "wait_for"]
 
 
 @pytest.fixture(scope="module")
@@ -24,3 +27,14 @@ def kliping(site: SampleSite, db_url: str, tmp_path: Path) -> Kliping:
     registry = tmp_path / "outlets.toml"
     registry.write_text(site.registry_text())
     return Kliping(kliping_env(db_url, registry, tmp_path / "home"))
+
+
+@pytest.fixture
+def daemons() -> Iterator[list[subprocess.Popen[str]]]:
+    """Daemons a test started (``Kliping.daemon``); each is killed with its process group after."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-from collections.abc import Iterator
 
 import pytest
 
@@ -22,16 +20,6 @@ pytestmark = pytest.mark.slow  # starts daemons and crawls
 
 OUTLETS = ["detik", "kompas", "tribunnews", "antaranews", "cnnindonesia"]
 TOPICS = {"gempa": "gempa", "gunung": "Lewotobi", "menlu": "Menlu", "banjir": "banjir"}
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[subprocess.Popen[str]]]:
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _stories_with(site: SampleSite, db_url: str, word: str) -> set[int]:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,16 +14,6 @@ from tests.fix_db import rows
 from tests.fix_site import Kliping, wait_for
 
 pytestmark = pytest.mark.slow  # starts daemons
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[subprocess.Popen[str]]]:
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _daemon(kliping: Kliping, started: list, *args: str, **env: str) -> subprocess.Popen[str]:

@@ -4,12 +4,10 @@ stops cleanly, and bad numbers are refused before anything runs."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,6 @@ import pytest
 from kliping.sample_site.server import SampleSite
 from tests.fix_db import rows
 from tests.fix_site import Kliping, wait_for
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[subprocess.Popen[str]]]:
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _wait_line(proc: subprocess.Popen[str], text: str, seen: list[str]) -> None:
