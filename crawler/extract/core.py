@@ -9,6 +9,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+from kliping.config.indonesian import BYLINE_LINE
 
 from . import boilerplate, bylines, captions, pubtime, titles, treeclean
 from .document import Page, parse
@@ -60,7 +61,7 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
     text = "\n".join(cleaned.lines)
     if not _enough(text):
         raise ExtractionError(url, "no article body left after boilerplate removal")
-    byline_lines = [line for line in cleaned.dropped if boilerplate.BYLINE_LINE.match(line)]
+    byline_lines = [line for line in cleaned.dropped if BYLINE_LINE.match(line)]
     return Extracted(
         url=url,
         title=title,
@@ -68,6 +69,7 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
         published=published,
         authors=bylines.authors(page, byline_lines),
         language=language(page, text),
+        syndicated_from=cleaned.syndicated_from,
     )
 
 

@@ -104,6 +104,8 @@ def stitch(parts: Sequence[Extracted]) -> Extracted:
         published=first.published or next((p.published for p in parts if p.published), None),
         authors=authors,
         pages=len(parts),
+        # The footer sits on the last page.
+        syndicated_from=next((p.syndicated_from for p in parts[::-1] if p.syndicated_from), None),
     )
 
 
