@@ -10,6 +10,7 @@ from trafilatura.settings import Extractor
 
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
 from kliping.config.indonesian import BYLINE_LINE
+from kliping.config.limits import MIN_EXTRACTED_CHARS, MIN_EXTRACTED_WORDS
 
 from . import boilerplate, bylines, captions, pubtime, titles, treeclean
 from .document import Page, parse
@@ -25,8 +26,6 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 # one line). fast first: readability/jusText cost ~40% of the time and changed nothing there,
 # so they run only when the fast pass finds less than a short news item.
 MIN_FAST_CHARS = 400
-# Below one short sentence what is left is a menu item or a widget label ("Home"), not a body.
-MIN_BODY_CHARS, MIN_BODY_WORDS = 25, 4
 _COMMON: dict[str, Any] = {
     "output_format": "python",
     "precision": True,
@@ -98,7 +97,7 @@ def _photo_body(
 
 
 def _enough(text: str) -> bool:
-    return len(text) >= MIN_BODY_CHARS and len(text.split()) >= MIN_BODY_WORDS
+    return len(text) >= MIN_EXTRACTED_CHARS and len(text.split()) >= MIN_EXTRACTED_WORDS
 
 
 def _body(page: Page, url: str | None, rules: ExtractRules) -> str:
