@@ -31,7 +31,7 @@ _COMMON: dict[str, Any] = {
     "precision": True,
     "comments": False,
     "tables": False,
-    "dedup": False,  # trafilatura's dedup cache is process-global (style.md)
+    "dedup": False,  # trafilatura's dedup cache is process-global: it would cut text across pages
     "with_metadata": False,  # we read metadata ourselves; htmldate would parse again
 }
 _FAST = Extractor(fast=True, **_COMMON)
