@@ -8,7 +8,8 @@ Each set is clustered whole (at its real density) and scored separately on two h
 gold labels, split by a hash of the label (blake2b, first bit): **tune on half A, confirm on B**.
 
 - uci (story level): uci_dev.jsonl, English headlines; `published` removed and lines shuffled
-  (8 seeds), because its timestamps give the answer away (shared/data/README.md);
+  (8 seeds), because its timestamps give the answer away (each story's headlines share one
+  timestamp and stories do not overlap in time);
 - events (event level): id_events_dev.jsonl, Indonesian full text, time kept;
 - topic (event level): id_topic_dev.jsonl, one-topic Indonesian headlines, time kept;
 - sample (event level): sample_site/data/*.jsonl, the sample corpus, time kept (+ copies found).

@@ -24,6 +24,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LISTS = ("feeds", "sitemaps", "sections", "exclude_patterns")
 _FIELDS = {
     "name",
+    "aliases",
     "domains",
     "article_pattern",
     "interval_minutes",
@@ -63,6 +64,8 @@ class Outlet:
     identity: tuple[re.Pattern[str], ...] = ()
     # Where the entry's facts come from and how recent they are (docs/outlets.md shows it).
     evidence: str = ""
+    # Other names the outlet prints ("Antara" for ANTARA News): config/indonesian.py reads them.
+    aliases: tuple[str, ...] = ()
 
     def is_article(self, url: str) -> bool:
         """Would kliping fetch ``url`` (any form of it) as one of this outlet's articles?"""
@@ -201,6 +204,7 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         extract=_extract_rules(path, key, extract),
         identity=tuple(identity(p) for p in strings("identity")),
         evidence=text("evidence") if "evidence" in raw else "",
+        aliases=strings("aliases"),
     )
     if not outlet.sources and not outlet.archive:
         raise fail("feeds", "no discovery source: give feeds, sitemaps, sections or archive")

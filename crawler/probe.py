@@ -2,18 +2,17 @@
 
 For each outlet, every discovery source (feed, news sitemap, section page) is fetched once and
 its article links counted, then one article is fetched and extracted and its fields checked.
-A quick operator check, so plain urllib and a few threads: no Scrapy, no database. It reads
-sources with the crawler's own parsers and rules, so a break here is a break in the crawl.
+A quick operator check, so a few threads and no Scrapy, no database: pages come through the
+fetcher of ``kliping extract URL`` (crawler/extract/fetch.py: Settings' User-Agent, timeout and
+size cap, http(s) only, bounded redirects), robots.txt obeyed. It reads sources with the
+crawler's own parsers and rules, so a break here is a break in the crawl.
 """
 
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
 import threading
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -21,15 +20,15 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from kliping.config.identity import article_identity
+from kliping.config.limits import MIN_PROBED_BODY_CHARS
 from kliping.config.outlets import Outlet, Registry
 from kliping.config.settings import Settings
 from kliping.config.urls import clean
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
 from kliping.crawler.extract import ExtractionError, extract, single_page_url
+from kliping.crawler.extract.fetch import Fetcher as PageFetcher
 
-TIMEOUT = 15  # seconds; Indonesian outlets behind CDNs answer in 1-3 s: 15 s means trouble
 MAX_OUTLETS_AT_ONCE = 4  # outlets probed in parallel: polite, and quick enough for ~25 outlets
-MIN_BODY_CHARS = 300  # the shortest real news item (a photo caption story) is longer than this
 FIELDS = ("title", "date", "body", "authors")
 
 
@@ -80,7 +79,7 @@ class OutletReport:
             missing = [name for name in FIELDS if not self.article.fields.get(name)]
             if "body" in missing:
                 missing[missing.index("body")] = (
-                    f"body ({self.article.body_chars} chars < {MIN_BODY_CHARS})"
+                    f"body ({self.article.body_chars} chars < {MIN_PROBED_BODY_CHARS})"
                 )
             if missing:
                 found.append(f"article {self.article.url} lacks {', '.join(missing)}")
@@ -103,11 +102,11 @@ class OutletReport:
 
 
 class Fetcher:
-    """GET with an honest User-Agent, a timeout and a size cap, obeying robots.txt."""
+    """The extract command's fetcher (one deadline per URL), obeying robots.txt."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.user_agent = settings.user_agent
-        self.max_bytes = settings.max_page_bytes
         self._robots: dict[str, tuple[RobotFileParser, str | None]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -119,30 +118,19 @@ class Fetcher:
         return self._get(url)
 
     def _get(self, url: str) -> Fetched:
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                body = response.read(self.max_bytes + 1)
-                status, url = response.status, response.url  # after redirects
-                declared = response.headers.get("Content-Length", "")
-        except urllib.error.HTTPError as err:
-            if 300 <= err.code < 400:  # urllib follows redirects; it gives up only on a loop
-                return Fetched(url, err.code, error=f"HTTP {err.code}: redirect loop")
-            return Fetched(url, err.code, error=f"HTTP {err.code}")
-        except urllib.error.URLError as err:
-            return Fetched(url, None, error=f"fetch failed: {err.reason}")
-        except (TimeoutError, OSError, http.client.HTTPException) as err:
-            return Fetched(url, None, error=f"fetch failed: {type(err).__name__}: {err}")
-        if len(body) > self.max_bytes:
-            return Fetched(url, status, error=f"larger than {self.max_bytes} bytes")
-        if declared.isdigit() and len(body) < int(declared):  # read(n) does not raise on it
-            return Fetched(url, status, error=f"truncated: {len(body)} of {declared} bytes")
+            got = PageFetcher.from_settings(self.settings).fetch(url)
+        except ExtractionError as err:
+            return Fetched(url, None, error=err.reason)
+        if got.status >= 400:
+            return Fetched(got.url, got.status, error=f"HTTP {got.status}")
+        body = got.body
         if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz
             try:
                 body = gzip.decompress(body)
             except (OSError, EOFError) as err:
-                return Fetched(url, status, error=f"bad gzip: {err}")
-        return Fetched(url, status, body)
+                return Fetched(got.url, got.status, error=f"bad gzip: {err}")
+        return Fetched(got.url, got.status, body)
 
     def _refusal(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -217,7 +205,7 @@ def probe_article(url: str, outlet: Outlet, fetcher: Fetcher) -> ArticleReport:
     fields = {
         "title": bool(article.title),
         "date": article.published is not None,
-        "body": len(article.text) >= MIN_BODY_CHARS,
+        "body": len(article.text) >= MIN_PROBED_BODY_CHARS,
         "authors": bool(article.authors),
     }
     return ArticleReport(target, got.status, fields, len(article.text))

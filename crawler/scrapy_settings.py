@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kliping.config.limits import MAX_REDIRECTS
 from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 
@@ -49,7 +50,7 @@ def scrapy_settings(settings: Settings, outlets: list[Outlet] | None = None) -> 
             # outlet is dropped first, never fetched.
             "kliping.crawler.middlewares.OutletRedirectMiddleware": 50,
         },
-        "REDIRECT_MAX_TIMES": 5,
+        "REDIRECT_MAX_TIMES": MAX_REDIRECTS,
         "ITEM_PIPELINES": {"kliping.crawler.pipeline.StorePipeline": 300},
         # A callback yields one article; Scrapy's default of 100 parallel items per response
         # costs ~18% of the crawl process's CPU in asyncio tasks (bench/ingest.py profile).

@@ -18,6 +18,7 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from kliping.config.identity import article_identity
+from kliping.config.limits import MAX_ARCHIVE_PAGES, MAX_ARTICLE_PAGES
 from kliping.config.outlets import Outlet
 from kliping.config.urls import clean, declared_canonical
 from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_entries
@@ -29,9 +30,6 @@ from kliping.crawler.tally import SourceCount, Tally
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
-
-MAX_PAGES = 20  # an article split over more pages than this is a pager loop, not an article
-MAX_ARCHIVE_PAGES = 50  # per day: a dated index longer than this is walked no further
 
 
 class OutletSpider(scrapy.Spider):
@@ -229,8 +227,8 @@ class OutletSpider(scrapy.Spider):
             ours = declared and source.owns(declared) and source.is_article(declared)
             if ours and declared and declared != url:
                 url = declared
-            # page_links lists the *other* pages, in order; a pager loop is cut at MAX_PAGES.
-            pending = [u for u in result.other_pages if u != response.url][: MAX_PAGES - 1]
+            # page_links lists the *other* pages, in order; a pager loop is cut here.
+            pending = [u for u in result.other_pages if u != response.url][: MAX_ARTICLE_PAGES - 1]
         parts = [*parts, result]
         if pending:
             yield Request(

@@ -68,6 +68,7 @@ class CrawlStore:
             language=article.language,
             pages=article.pages,
             aliases=tuple(aliases),
+            syndicated_from=article.syndicated_from,
         )
 
         def write() -> tuple[int, Outcome]:

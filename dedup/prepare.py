@@ -26,6 +26,9 @@ class Doc:
     published: datetime | None
     outlet: str | None = None
     url: str | None = None
+    # The original's url from a syndication footer the extractor cut (storage keeps it); a
+    # footer still in ``text`` (text from other scrapers) is read by clean_body.
+    syndicated_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,7 @@ def prepare(doc: Doc, params: Params) -> Prepared:
         content_hash=content_hash_words(words) if words else None,
         title_key=" ".join(normalised_words(title)) if not words and title else None,
         url_key=normalise_url(doc.url),
-        source_url_key=normalise_url(cleaned.source_url),
+        source_url_key=normalise_url(doc.syndicated_from or cleaned.source_url),
         sketch=sketch(words) if len(words) >= 3 else None,
         words=len(words),
         terms=terms,

@@ -33,7 +33,8 @@ PARALLEL_FROM = 400  # articles; below this a process pool's start-up costs more
 PARALLEL_WORKERS = 2
 
 _COLUMNS = (
-    "SELECT a.id, coalesce(a.title, ''), a.text, a.published, a.outlet, a.url, m.story_id,"
+    "SELECT a.id, coalesce(a.title, ''), a.text, a.published, a.outlet, a.url, a.syndicated_from,"
+    " m.story_id,"
     " coalesce(a.published, a.fetched_at) AS at"
 )
 _ARTICLE = _COLUMNS + " FROM articles a"
@@ -53,6 +54,7 @@ def _doc(row: Sequence[object]) -> Doc:
         published=row[3],  # type: ignore[arg-type]
         outlet=row[4],  # type: ignore[arg-type]
         url=row[5],  # type: ignore[arg-type]
+        syndicated_from=row[6],  # type: ignore[arg-type]
     )
 
 
@@ -82,7 +84,7 @@ class StoryStore:
                 return 0
             # The stories these articles may join: those active within WINDOW before the
             # oldest of them (a backfill of 2021 needs 2021's stories, not this week's).
-            self._catch_up(conn, min(r[7] for r in rows) - self.window)
+            self._catch_up(conn, min(r[8] for r in rows) - self.window)
             docs = [_doc(r) for r in rows]
             touched: set[int] = set()
             events: set[int] = set()
@@ -97,7 +99,7 @@ class StoryStore:
                 self._refresh(conn, touched)
                 self._refresh_events(conn, events)
                 alerts.after_clustering(conn)  # in this transaction: alerts commit with it
-            self.engine.forget_before(max(r[7] for r in rows) - self.window)
+            self.engine.forget_before(max(r[8] for r in rows) - self.window)
             self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
             log.info("clustered %d articles into %d stories", len(docs), len(touched))
             return len(docs)
@@ -124,9 +126,9 @@ class StoryStore:
             ).fetchall()
         rows = _as_clustered(rows)
         for row, assignment in zip(rows, self._add_all([_doc(r) for r in rows]), strict=True):
-            self.story_ids.setdefault(assignment.story, int(cast(int, row[6])))
-            if row[9] is not None:
-                self.event_ids.setdefault(assignment.event, int(cast(int, row[9])))
+            self.story_ids.setdefault(assignment.story, int(cast(int, row[7])))
+            if row[10] is not None:
+                self.event_ids.setdefault(assignment.event, int(cast(int, row[10])))
 
     def _story_id(self, conn: psycopg.Connection, label: str) -> int:
         story_id = self.story_ids.get(label)
@@ -224,7 +226,7 @@ def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     engine could group the window otherwise than the stored stories, and a later copy would join
     another story than its original (the killed-daemon drill caught it)."""
     ordered: list[tuple[object, ...]] = []
-    for _, group in itertools.groupby(rows, key=lambda r: r[8]):
+    for _, group in itertools.groupby(rows, key=lambda r: r[9]):
         batch = list(group)
         ordered += [batch[i] for i in replay_order([_doc(r) for r in batch])]
     return ordered

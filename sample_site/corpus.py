@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 # Outlet shape -> URL path after "/<outlet>", built from the article's local date and numbers.
-# They copy the real sites' article URL shapes (shared/docs/outlets.md, section 2).
+# They copy the shapes of the real sites' article URLs (detik's d-<id>, Kompas's read/<date>/<id>).
 _PATHS = {
     "detik": "/news/berita/d-{n7}/{slug}",
     "kompas": "/nasional/read/{y}/{m}/{d}/{n9}/{slug}",

@@ -1,4 +1,4 @@
-"""Article pages shaped like the real outlets' (docs/outlets.md sections 3-6).
+"""Article pages shaped like the real outlets' (their markup, dates, bylines, boilerplate).
 
 Each outlet differs where the real sites differ: which metadata the head carries (some only a
 visible dateline), the date format and zone, the byline shape, the dateline lead, and the
@@ -127,7 +127,7 @@ class _Ctx:
 
 
 def fmt_date(shape: Shape, when: datetime) -> str:
-    """The visible dateline in the outlet's own format (outlets.md section 5)."""
+    """The visible dateline in the outlet's own format."""
     day, d, y, z = DAYS[when.weekday()], when.day, when.year, shape.zone
     hm = f"{when:%H:%M}"
     return {

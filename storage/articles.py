@@ -23,19 +23,20 @@ class ArticleRecord:
     language: str | None
     pages: int
     aliases: tuple[str, ...] = field(default=())  # other URL forms it was found under
+    syndicated_from: str | None = None  # the url its syndication footer named (migration 0009)
 
 
 # content_hash is md5 of the stored text, computed here by Postgres: what counts as "updated" is a
 # change of the stored text, never a change of dedup's cleaning rules (migration 0006).
 _UPSERT = """
 INSERT INTO articles (url, outlet, title, text, published, authors, language, pages,
-                      content_hash, run_id)
+                      content_hash, syndicated_from, run_id)
 VALUES (%(url)s, %(outlet)s, %(title)s, %(text)s, %(published)s, %(authors)s, %(language)s,
-        %(pages)s, md5(%(text)s), %(run_id)s)
+        %(pages)s, md5(%(text)s), %(syndicated_from)s, %(run_id)s)
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, text = EXCLUDED.text, published = EXCLUDED.published,
     authors = EXCLUDED.authors, language = EXCLUDED.language, pages = EXCLUDED.pages,
-    content_hash = EXCLUDED.content_hash,
+    content_hash = EXCLUDED.content_hash, syndicated_from = EXCLUDED.syndicated_from,
     run_id = EXCLUDED.run_id, updated_at = now()
 WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash
    OR articles.title IS DISTINCT FROM EXCLUDED.title
@@ -57,6 +58,7 @@ def upsert_article(
         "authors": list(article.authors),
         "language": article.language,
         "pages": article.pages,
+        "syndicated_from": article.syndicated_from,
         "run_id": run_id,
     }
     with conn.transaction():

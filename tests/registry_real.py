@@ -1,7 +1,7 @@
 """The registry against real URLs: per-outlet recall, false positives, variant folding, merges.
 
 Reads ``../shared/data/real_urls_dev.tsv`` (12,610 labelled URLs of the registry's outlets,
-2014-2026; see ../shared/data/README.md) and runs every URL through ``kliping outlets match``'s
+2014-2026) and runs every URL through ``kliping outlets match``'s
 code. ``python -m tests.registry_real`` prints the per-outlet table for docs/outlets.md.
 """
 

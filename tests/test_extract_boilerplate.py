@@ -1,4 +1,4 @@
-"""Each in-body boilerplate rule, on real-shaped text (outlets.md section 4)."""
+"""Each in-body boilerplate rule (config/indonesian.py, the registry), on real-shaped text."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kliping.config.settings import Settings
 from kliping.crawler.extract import ExtractionError, cli_extract, extract
 from kliping.sample_site.render import gold, render_article
 
@@ -101,10 +102,14 @@ def test_cli_extract_file(tmp_path: Path) -> None:
     assert result["title"] == article["title"]
 
 
+agents: list[str] = []  # the User-Agent of every request the fixture's server answered
+
+
 @pytest.fixture
 def site() -> Iterator[str]:
     """A tiny server for one 3-page Tribun article, its pages at ?page=N."""
     article = _article("tribunnews")
+    agents.clear()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -117,7 +122,7 @@ def site() -> Iterator[str]:
                 page = 0 if value == "all" else int(value)
             url = f"http://127.0.0.1:{self.server.server_port}/bisnis/2025/05/20/harga-cabai"
             html = render_article(article, url=url, page=page, n_pages=3).encode()
-            assert self.headers["User-Agent"].startswith("kliping/0.1")
+            agents.append(self.headers["User-Agent"])
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -140,6 +145,14 @@ def test_cli_extract_url_follows_the_other_pages(site: str) -> None:
     assert result["pages"] == 3
     assert result["text"] == expected["text"]
     assert result["published"] == expected["published"]
+
+
+def test_cli_extract_url_sends_the_settings_user_agent(site: str) -> None:
+    cli_extract(f"{site}/bisnis/2025/05/20/harga-cabai", None)
+    assert agents and set(agents) == {Settings().user_agent}
+    agents.clear()
+    cli_extract(f"{site}/bisnis/2025/05/20/harga-cabai", None, None, Settings(user_agent="uji/1"))
+    assert agents and set(agents) == {"uji/1"}
 
 
 def test_cli_extract_url_failure_is_an_extraction_error(site: str) -> None:

@@ -1,4 +1,4 @@
-"""Publication dates: every dateline shape in outlets.md §5, zones, and what must not win."""
+"""Publication dates: every dateline shape the outlets print, zones, and what must not win."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 hand-made gold, each page above its floor (floors.json; floors may only rise).
 
 The pages come from public repositories, recorded as repo@commit:path in each folder's SOURCES;
-none from the repositories kept for independent measurement (shared/docs/heldout-sources.md).
+none from the repositories kept for independent measurement (the held-out list HELDOUT names;
+a test below checks it).
 
 Also the loader of saved pages with hand-made gold (used by test_extract_shapes and
 bench/extract.py): each page is `<name>.html` with `<name>.json` beside it: text (the body, one

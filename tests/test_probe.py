@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,9 +74,9 @@ def test_a_source_that_lists_no_articles_is_named(site: SampleSite) -> None:
         ("sampah", "no article body"),  # a 200 that is not HTML
         ("hilang", "HTTP 404"),
         ("galat", "HTTP 500"),
-        ("putar", "HTTP 302: redirect loop"),
-        ("terpotong", "truncated: "),
-        ("raksasa", "larger than 10485760 bytes"),
+        ("putar", "fetch failed: more than 5 redirects"),
+        ("terpotong", "fetch failed: truncated: "),
+        ("raksasa", "page larger than KLIPING_MAX_PAGE_BYTES (10485760 bytes)"),
     ],
 )
 def test_an_article_that_cannot_be_read_is_named(site: SampleSite, case: str, reason: str) -> None:
@@ -137,6 +138,7 @@ def test_the_command(site: SampleSite, tmp_path: Path) -> None:
 class _Recorder(BaseHTTPRequestHandler):
     robots: tuple[int, bytes] = (200, b"")
     seen: list[tuple[str, str]]
+    stall: float = 0.0  # seconds to wait before answering anything but robots.txt
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -144,6 +146,8 @@ class _Recorder(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.seen.append((self.path, self.headers.get("User-Agent", "")))
         status, body = self.robots if self.path == "/robots.txt" else (404, b"not here")
+        if self.path != "/robots.txt":
+            time.sleep(self.stall)
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -204,3 +208,15 @@ def test_a_site_that_is_down() -> None:
         f"BROKEN: feed http://127.0.0.1:{port}/rss.xml: robots.txt unreachable"
     )
     assert "no article found in any source" in verdict
+
+
+def test_the_probe_waits_as_long_as_settings_say(recorder: tuple[str, type[_Recorder]]) -> None:
+    # The probe fetches through the extract command's fetcher with KLIPING_DOWNLOAD_TIMEOUT: a
+    # feed answering after 1.5 s fails under a 0.5 s timeout and is read under the default 30 s.
+    base, handler = recorder
+    handler.stall = 1.5
+    outlet = replace(_outlet(base), sections=())
+    quick = replace(SETTINGS, download_timeout=0.5)
+    verdict = probe_outlet(outlet, ProbeFetcher(quick)).verdict
+    assert verdict.startswith(f"BROKEN: feed {base}/rss.xml: fetch failed"), verdict
+    assert _one(outlet).startswith(f"BROKEN: feed {base}/rss.xml: HTTP 404")

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from kliping.config.indonesian import outlet_names
+
 from .document import Page
 
 # Writer labels keep what follows; editor labels drop it (authors exclude editors).
@@ -22,10 +24,9 @@ _EDITOR = frozenset({"editor", "penyunting", "redaktur", "red"})
 _LAPORAN = re.compile(
     r"laporan\s+(?:wartawan|reporter|koresponden|kontributor)\b(?P<rest>.*)", re.I
 )
+# Not a person: a desk ("Tim", "Redaksi"), an outlet's name (from the registry) or a web address.
 _OUTLET = re.compile(
-    r"^(?:tim\b.*|redaksi\b.*|admin\w*|.*\b(?:detik\w*|kompas|tribun\w*|tempo|liputan6|medcom|"
-    r"antara|antaranews|okezone|republika|suara|kumparan|sindonews|merdeka|jpnn|inews|viva|"
-    r"cnn indonesia|cnbc indonesia|idn times|pos[- ]?kupang)\b.*|.*\.(?:com|co|id|net|org)\b.*"
+    rf"^(?:tim\b.*|redaksi\b.*|admin\w*|.*\b(?:{outlet_names()})\b.*|.*\.(?:com|co|id|net|org)\b.*"
     r"|com|co|news|kg media)$",
     re.I,
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+from kliping.config.limits import MAX_ARTICLE_PAGES
+from kliping.config.settings import Settings
 
 from .core import extract
 from .errors import ExtractionError
@@ -15,31 +16,26 @@ from .fetch import Fetcher, check_http_url
 from .model import Extracted
 from .pages import page_links, single_page_url, stitch
 
-USER_AGENT = "kliping/0.1 (+https://github.com/kliping)"
-MAX_PAGE_BYTES = 10 * 1024 * 1024  # KLIPING_MAX_PAGE_BYTES's default
-# One article (all its pages) within a minute: outlets answer a page in 1-3 s; a server that
-# drips bytes is cut off here rather than holding the command for minutes.
-DEADLINE = 60.0
-
 
 def cli_extract(
     target: str,
     url: str | None = None,
     rules: ExtractRules | None = None,
-    *,
-    max_bytes: int = MAX_PAGE_BYTES,
-    deadline: float = DEADLINE,
-    user_agent: str = USER_AGENT,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """A file is one page (pages=1); an http(s) URL is fetched with its other pages.
 
     ``rules`` are the outlet's (the caller finds the outlet by the URL); default rules else.
-    A URL's ``url`` in the result is where the page was found after redirects.
+    ``settings`` give the User-Agent, the page size cap and the timeout (the whole article, all
+    its pages, gets config.limits.DEADLINE_TIMEOUTS timeouts). A URL's ``url`` in the result is
+    where the page was found after redirects.
     """
     rules = rules or DEFAULT_RULES
+    settings = settings or Settings()
+    max_bytes = settings.max_page_bytes
     if "://" in target:
         check_http_url(target)  # ftp://, file://, a malformed URL: refused here
-        fetcher = Fetcher(time.monotonic() + deadline, max_bytes, user_agent)
+        fetcher = Fetcher.from_settings(settings)
         single = single_page_url(target, rules)
         if single:
             try:
@@ -58,7 +54,7 @@ def cli_extract(
 
 
 def fetch_article(
-    fetcher: Fetcher, url: str, rules: ExtractRules, max_pages: int = 20
+    fetcher: Fetcher, url: str, rules: ExtractRules, max_pages: int = MAX_ARTICLE_PAGES
 ) -> tuple[str, Extracted]:
     """Fetch page 1, then every other page its pagers name, and stitch them in order.
     Returns page 1's final URL (after redirects) with the article."""

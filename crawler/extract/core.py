@@ -9,6 +9,8 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
+from kliping.config.indonesian import BYLINE_LINE
+from kliping.config.limits import MIN_EXTRACTED_CHARS, MIN_EXTRACTED_WORDS
 
 from . import boilerplate, bylines, captions, pubtime, titles, treeclean
 from .document import Page, parse
@@ -24,14 +26,12 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 # one line). fast first: readability/jusText cost ~40% of the time and changed nothing there,
 # so they run only when the fast pass finds less than a short news item.
 MIN_FAST_CHARS = 400
-# Below one short sentence what is left is a menu item or a widget label ("Home"), not a body.
-MIN_BODY_CHARS, MIN_BODY_WORDS = 25, 4
 _COMMON: dict[str, Any] = {
     "output_format": "python",
     "precision": True,
     "comments": False,
     "tables": False,
-    "dedup": False,  # trafilatura's dedup cache is process-global (style.md)
+    "dedup": False,  # trafilatura's dedup cache is process-global: it would cut text across pages
     "with_metadata": False,  # we read metadata ourselves; htmldate would parse again
 }
 _FAST = Extractor(fast=True, **_COMMON)
@@ -60,7 +60,7 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
     text = "\n".join(cleaned.lines)
     if not _enough(text):
         raise ExtractionError(url, "no article body left after boilerplate removal")
-    byline_lines = [line for line in cleaned.dropped if boilerplate.BYLINE_LINE.match(line)]
+    byline_lines = [line for line in cleaned.dropped if BYLINE_LINE.match(line)]
     return Extracted(
         url=url,
         title=title,
@@ -68,6 +68,7 @@ def extract_page(page: Page, url: str | None, rules: ExtractRules) -> Extracted:
         published=published,
         authors=bylines.authors(page, byline_lines),
         language=language(page, text),
+        syndicated_from=cleaned.syndicated_from,
     )
 
 
@@ -96,7 +97,7 @@ def _photo_body(
 
 
 def _enough(text: str) -> bool:
-    return len(text) >= MIN_BODY_CHARS and len(text.split()) >= MIN_BODY_WORDS
+    return len(text) >= MIN_EXTRACTED_CHARS and len(text.split()) >= MIN_EXTRACTED_WORDS
 
 
 def _body(page: Page, url: str | None, rules: ExtractRules) -> str:

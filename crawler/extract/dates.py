@@ -35,8 +35,10 @@ _DATE = (
 # Between date and time: ",", "|", " - " (sindonews), "pukul"/"jam", or just spaces.
 _SEP = r"\s*(?:[,|\-–—]\s*)?(?:(?:pukul|jam)\s*)?"
 _TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:[:.](?P<s>[0-5]\d))?"
-# WITA before WIT: alternation takes the first that matches.
-_ZONE = r"(?:\s*(?P<z>WITA|WIT|WIB|UTC|GMT)(?P<zo>[+-]\d{1,2}(?::?\d\d)?)?\b)?"
+# Indonesia's zones (config/extract_rules.ZONES), longest first: WITA before WIT, because
+# alternation takes the first that matches.
+_ZONE_ALT = "|".join([*sorted(ZONES, key=len, reverse=True), "UTC", "GMT"])
+_ZONE = rf"(?:\s*(?P<z>{_ZONE_ALT})(?P<zo>[+-]\d{{1,2}}(?::?\d\d)?)?\b)?"
 DATE_TIME = re.compile(rf"(?<!\d){_DATE}\b{_SEP}{_TIME}\b{_ZONE}", re.I)
 DATE_ONLY = re.compile(rf"(?<!\d){_DATE}\b", re.I)
 # "Diperbarui 18 Jun 2025, 15:10 WIB" is an update time: not the one we want. The weekday may

@@ -28,12 +28,13 @@ _HTML_HINT = re.compile(r"<\s*(?:html|head|body|p|div|article|h1|title)\b", re.I
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 BINARY_SHARE = 0.02
 
-# Where a byline lives on the outlets we know (outlets.md section 6).
+# Class names of the boxes that hold a byline ("penulis", "wartawan", "pewarta": writer, reporter).
 _BYLINE_CLASS = re.compile(
     r"author|penulis|byline|reporter|credit|journalist|wartawan|pewarta|writer", re.I
 )
-# Related-link boxes, share/reaction widgets and pagers (outlets.md section 4). Their text is
-# never body, and their dates belong to other articles, so they go before anything reads text.
+# Related-link boxes ("Baca juga", Tribun's "linksisip"), share/reaction widgets and pagers sit
+# inside the article container on Indonesian sites. Their text is never body, and their dates
+# belong to other articles, so they go before anything reads text.
 _NOISE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:baca-?_?juga|bacajuga|lihat-?juga|lihatjg|linksisip|sisip|related|"
     r"berita-?terkait|terkait|reaction|reaksi|social-?share|share-?box|share-?button|"

@@ -1,11 +1,13 @@
-"""Fetching for ``kliping extract URL``: http(s) only, redirects checked, size and time bounded.
+"""Fetching outside Scrapy (``kliping extract URL``, ``kliping outlets check --live``): http(s)
+only, redirects checked, size and time bounded, Settings' User-Agent and timeout.
 
 urllib would follow a redirect to ``ftp://`` or to the machine's own services, read a body of
 any size whole, and let a server that drips one byte a second hold the command for as long as
-it likes (its timeout is per read). Here: at most 5 redirects, to http(s) only; from a public
-address never to a loopback, link-local or private one; the body is read up to
-KLIPING_MAX_PAGE_BYTES; and one deadline covers the whole article, enforced by closing the
-socket when it passes.
+it likes (its timeout is per read). Here: at most MAX_REDIRECTS redirects, to http(s) only; from
+a public address never to a loopback, link-local or private one; the body is read up to
+KLIPING_MAX_PAGE_BYTES; each connect or read waits KLIPING_DOWNLOAD_TIMEOUT at most, and one
+deadline covers the whole fetch, enforced by closing the socket when it passes (the numbers:
+kliping.config.limits).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from kliping.config.limits import DEADLINE_TIMEOUTS, MAX_REDIRECTS
+from kliping.config.settings import Settings
+
 from .document import decode
 from .errors import ExtractionError
 
-MAX_REDIRECTS = 5  # as the crawler's REDIRECT_MAX_TIMES
-TIMEOUT = 20.0  # seconds per connect or read; outlets behind CDNs answer in 1-3 s
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 65536
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
@@ -64,16 +67,42 @@ def is_local(host: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Response:
+    url: str  # after redirects
+    status: int  # the final answer's (not a redirect)
+    body: bytes
+    charset: str | None
+
+
 @dataclass
 class Fetcher:
-    """Fetches the pages of one article before ``deadline`` (time.monotonic())."""
+    """Fetches before ``deadline`` (time.monotonic()), each connect or read within ``timeout``."""
 
     deadline: float
     max_bytes: int
     user_agent: str
+    timeout: float = Settings.download_timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Fetcher:
+        """A fetcher whose deadline starts now and covers DEADLINE_TIMEOUTS timeouts."""
+        return cls(
+            deadline=time.monotonic() + DEADLINE_TIMEOUTS * settings.download_timeout,
+            max_bytes=settings.max_page_bytes,
+            user_agent=settings.user_agent,
+            timeout=settings.download_timeout,
+        )
 
     def get(self, url: str) -> tuple[str, str]:
-        """(final URL, decoded body) of ``url`` after checked redirects."""
+        """(final URL, decoded body) of ``url`` after checked redirects; an HTTP error raises."""
+        got = self.fetch(url)
+        if got.status >= 400:
+            raise ExtractionError(url, f"fetch failed: HTTP {got.status}")
+        return got.url, _decode(got.body, got.charset)
+
+    def fetch(self, url: str) -> Response:
+        """The final answer to ``url`` after checked redirects, whatever its status."""
         host = check_http_url(url)[1]
         local_origin = is_local(host)
         current = url
@@ -87,9 +116,7 @@ class Fetcher:
                     raise ExtractionError(url, f"redirected to a local address ({next_host})")
                 current = target
                 continue
-            if status >= 400:
-                raise ExtractionError(url, f"fetch failed: HTTP {status}")
-            return current, _decode(body, charset)
+            return Response(current, status, body, charset)
         raise ExtractionError(url, f"fetch failed: more than {MAX_REDIRECTS} redirects")
 
     def _one(self, url: str) -> tuple[int, str | None, bytes, str | None]:
@@ -99,10 +126,10 @@ class Fetcher:
             raise ExtractionError(url, "fetch failed: the deadline passed")
         kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         try:
-            conn = kind(host, port, timeout=min(TIMEOUT, remaining))
+            conn = kind(host, port, timeout=min(self.timeout, remaining))
         except (ValueError, http.client.HTTPException) as err:  # a host http.client refuses
             raise ExtractionError(url, f"malformed URL: {err}") from None
-        # A read blocks up to TIMEOUT, and a dripping server makes every read short: the
+        # A read blocks up to self.timeout, and a dripping server makes every read short: the
         # watchdog closes the socket at the deadline, which ends whatever read is under way.
         watchdog = threading.Timer(remaining, _abort, [conn])
         watchdog.daemon = True
@@ -127,6 +154,8 @@ class Fetcher:
                 if time.monotonic() > self.deadline:
                     raise OSError("deadline passed")
                 chunks.append(chunk)
+            if declared.isdigit() and total < int(declared):  # the server closed early
+                raise ExtractionError(url, f"fetch failed: truncated: {total} of {declared} bytes")
             charset = _CHARSET.search(response.getheader("Content-Type") or "")
             return response.status, None, b"".join(chunks), charset and charset.group(1)
         except (OSError, ValueError, http.client.HTTPException) as err:  # ValueError: idna, ...

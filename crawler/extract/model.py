@@ -18,6 +18,9 @@ class Extracted:
     authors: tuple[str, ...]
     language: str | None
     pages: int = 1
+    # The url a syndication footer named ("Artikel ini telah tayang di ... <url>"): the footer
+    # is cut from ``text``, its url kept for dedup's copy detection. Not in the JSON contract.
+    syndicated_from: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `kliping extract` contract: exactly these seven keys."""

@@ -9,6 +9,7 @@ from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from kliping.config.extract_rules import ExtractRules
+from kliping.config.limits import MAX_PAGE_NUMBER
 from kliping.config.urls import clean, folded, is_paged
 
 from .boilerplate import norm
@@ -19,7 +20,6 @@ _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"
 _PATH_PAGE = re.compile(r"/(\d{1,2})/?$")
 _PATH_PART = re.compile(r"-part(\d{1,2})$")
 _PATH_VIEW = re.compile(r"/(?:all|full)/?$")
-_MAX_PAGES = 50  # no Indonesian article we know of is split further; guards against loops
 
 
 def single_page_url(url: str, rules: ExtractRules) -> str | None:
@@ -77,7 +77,7 @@ def page_links(html: str | bytes, url: str, rules: ExtractRules | None = None) -
             number = page_number(link)
         except ValueError:  # a malformed href ("https://[x"): not a pager link
             continue
-        if number is None or number == current or number > _MAX_PAGES:
+        if number is None or number == current or number > MAX_PAGE_NUMBER:
             continue
         if _key(article_url(link)) == base and (number > 1 or link != url):
             found.setdefault(number, link if number > 1 else article_url(link))
@@ -104,6 +104,8 @@ def stitch(parts: Sequence[Extracted]) -> Extracted:
         published=first.published or next((p.published for p in parts if p.published), None),
         authors=authors,
         pages=len(parts),
+        # The footer sits on the last page.
+        syndicated_from=next((p.syndicated_from for p in parts[::-1] if p.syndicated_from), None),
     )
 
 

@@ -14,12 +14,15 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+from kliping.config.extract_rules import ZONES
+
 from .dates import META_KEYS, Dateline, parse_value, visible
 from .document import Page
 
-# Offsets Indonesian pages legitimately carry (WIB, WITA, WIT). Metadata with another offset
-# is either UTC (convert it) or a mislabelled local time (the dateline tells which).
-LOCAL_OFFSETS = frozenset(timedelta(hours=h) for h in (7, 8, 9))
+# Offsets Indonesian pages legitimately carry (WIB, WITA, WIT: config/extract_rules.ZONES).
+# Metadata with another offset is either UTC (convert it) or a mislabelled local time (the
+# dateline tells which).
+LOCAL_OFFSETS = frozenset(z.utcoffset(None) for z in ZONES.values())
 # A mislabelled zone moves a time by whole hours; the world's offsets span -12..+14.
 _MAX_SHIFT = timedelta(hours=26)
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")

@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 
 from kliping.config.extract_rules import ExtractRules
+from kliping.config.indonesian import OPTIONAL_TLD, outlet_names
 
 from .document import Page
 
-# Outlet names that follow a headline in <title>/og:title (outlets.md; Tribun regional sites
-# use "Tribun<Zone>.com"/".id", detik "detik<Channel>").
-_KNOWN = (
-    r"detik\w*(?:\.com)?|kompas(?:\.com|\.id)?|(?:www\.)?tribun[\w-]*(?:\.com|\.id)?|"
-    r"tribun\s+\w+|pos[- ]?kupang(?:\.com)?|surya\s*malang(?:\.com)?|cnn\s+indonesia|"
-    r"cnbc\s+indonesia|(?:\w+\s+)?liputan6(?:\.com)?|medcom(?:\.id)?|tempo(?:\.co)?|"
-    r"antara\s*news(?:\.com)?|antara|republika(?:\s+online|\.co\.id)?|okezone(?:\.com)?|"
-    r"suara(?:\.com)?|kumparan(?:\.com)?|sindonews(?:\.com)?|merdeka(?:\.com)?|idn\s*times|"
-    r"viva(?:\.co\.id)?|jpnn(?:\.com)?|inews(?:\.id)?"
-)
+# Outlet names that follow a headline in <title>/og:title ("Judul - detikNews", "Judul | Pos
+# Kupang", "Judul - News Liputan6.com": a channel word may come first). Names from the registry.
+_KNOWN = rf"(?:www\.)?(?:\w+\s+)?(?:{outlet_names()}){OPTIONAL_TLD}"
 _SUFFIX = re.compile(rf"\s*(?:\s[-|–—•]|\|)\s*(?:{_KNOWN})\s*$", re.I)
 _PAGE_MARK = re.compile(r"\s*(?:[-|–—]\s*)?\bhalaman\s+(?:all|semua|\d+)\s*$", re.I)
 _WS = re.compile(r"\s+")

@@ -30,16 +30,7 @@ def run(args: argparse.Namespace) -> int:
         if owner is not None:
             rules = owner.extract
     try:
-        settings = args.settings
-        result = cli_extract(
-            args.target,
-            args.url,
-            rules,
-            max_bytes=settings.max_page_bytes,
-            # The whole article (all its pages) gets twice a page's download timeout (60 s).
-            deadline=2 * settings.download_timeout,
-            user_agent=settings.user_agent,
-        )
+        result = cli_extract(args.target, args.url, rules, args.settings)
     except ExtractionError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:

@@ -16,7 +16,8 @@ def load(args: argparse.Namespace) -> Registry:
 
 
 def match_urls(registry: Registry, urls: Iterable[str]) -> None:
-    """One JSON line per URL: {"url", "outlet", "article", "canonical"} (design.md contract)."""
+    """One JSON line per URL: {"url", "outlet", "article", "canonical"}: a contract for scripts
+    (tests/test_urls.py holds it)."""
     for raw in urls:
         url = raw.strip()
         if url:
