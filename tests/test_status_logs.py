@@ -4,6 +4,7 @@ errors' one-line messages with their exit codes."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import socket
@@ -38,6 +39,41 @@ def test_status_shows_wib_times_failure_reasons_and_a_running_runs_progress(
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", out)  # no bare UTC ISO times
     report = kliping.run("status", "--json").stdout
     assert '+07:00"' in report
+
+
+def test_status_names_drifting_sources_and_failed_alerts(kliping: Kliping, db_url: str) -> None:
+    # tempo's feed gave articles in three runs, then none of its 10 entries (its URLs moved).
+    for accepted in (8, 9, 7, 0):
+        (run,) = rows(
+            db_url,
+            "INSERT INTO crawl_runs (outlet, trigger, status, finished_at)"
+            " VALUES ('tempo', 'schedule', 'ok', now()) RETURNING id",
+        )
+        rows(
+            db_url,
+            "INSERT INTO source_stats (run_id, source, kind, entries, accepted, rejected_sample)"
+            " VALUES (%s, 'https://tempo.example/rss', 'feed', 10, %s, %s) RETURNING run_id",
+            run[0], accepted, ["https://tempo.example/2026/baru-1"] if not accepted else [],
+        )  # fmt: skip
+    (watchlist,) = rows(
+        db_url, "INSERT INTO watchlists (name, query) VALUES ('gempa', 'gempa') RETURNING id"
+    )
+    rows(
+        db_url,
+        "INSERT INTO alert_outbox (watchlist_id, reason, event_key, articles, target,"
+        " idempotency_key, payload, status, attempts, last_error) VALUES (%s, 'new', 1, '{1}',"
+        " 'webhook:https://hooks.example/t0ken', gen_random_uuid(), '{}', 'failed', 3, 'HTTP 410')"
+        " RETURNING id",
+        watchlist[0],
+    )
+    out = kliping.run("status").stdout
+    assert "drift: tempo https://tempo.example/rss: 80% of its entries were articles" in out
+    assert "now none of 10 entries; e.g. https://tempo.example/2026/baru-1" in out
+    assert "failed alert deliveries: 1 (newest: watchlist gempa, webhook: HTTP 410)" in out
+    assert "t0ken" not in out  # a webhook URL may carry a secret
+    report = json.loads(kliping.run("status", "--json").stdout)
+    assert [d["outlet"] for d in report["drift"]] == ["tempo"]
+    assert report["failed_alerts"][0]["attempts"] == 3
 
 
 def test_outlets_table_explains_its_sources_column(kliping: Kliping) -> None:

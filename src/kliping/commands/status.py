@@ -8,10 +8,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+from kliping import alerts
 from kliping.commands.daemon import ALIVE_SECONDS
 from kliping.commands.dates import WIB
 from kliping.commands.outlets import load
-from kliping.storage import db, requests, runs
+from kliping.crawler import drift
+from kliping.storage import db, requests, runs, sources
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -38,6 +40,8 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         beat = requests.heartbeat(conn)
         last = runs.last_runs(conn)
         queued = requests.pending(conn)
+        history = [row for key in registry for row in sources.source_history(conn, key)]
+        failed = alerts.failed_deliveries(conn)
     alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
     out: dict[str, Any] = {
         "daemon": {
@@ -49,6 +53,23 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         },
         "outlets": {},
         "queued": [{"outlet": o, "requested_at": _iso(t)} for o, t in queued],
+        # A source whose entries stopped being taken as articles (crawler/drift.py).
+        "drift": [
+            {"outlet": d.outlet, "source": d.source, "reason": d.reason, "evidence": d.evidence}
+            for d in drift.assess(history)
+        ],
+        # Only the target's kind: a webhook URL may carry a token.
+        "failed_alerts": [
+            {
+                "watchlist": f.watchlist,
+                "target": f.target.split(":")[0],
+                "title": f.title,
+                "attempts": f.attempts,
+                "reason": f.reason,
+                "at": _iso(f.created_at),
+            }
+            for f in failed
+        ],
     }
     for key in registry:
         run = last.get(key)
@@ -117,5 +138,13 @@ def status(args: argparse.Namespace) -> int:
             print(f"{'':<14} failures: {_reasons(run['failure_reasons'])}")
     if found["queued"]:
         print("queued triggers: " + ", ".join(q["outlet"] for q in found["queued"]))
+    for d in found["drift"]:
+        sample = f"; e.g. {', '.join(d['evidence'][:3])}" if d["evidence"] else ""
+        print(f"drift: {d['outlet']} {d['source']}: {d['reason']}{sample}")
+    if found["failed_alerts"]:
+        newest = found["failed_alerts"][0]
+        print(f"failed alert deliveries: {len(found['failed_alerts'])} (newest: watchlist"
+              f" {newest['watchlist']}, {newest['target']}: {newest['reason']});"
+              " `kliping watch list` shows them")  # fmt: skip
     print("times in WIB (UTC+7); `kliping status --json` for scripts")
     return 0
