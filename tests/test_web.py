@@ -159,11 +159,34 @@ def test_story_page_folds_copies_and_draws_the_chart(web: Served) -> None:
         for article_id, _, duplicate_of in members:
             if duplicate_of in ids:
                 assert article_id in shown[duplicate_of]
-        assert list(shown) == [m[0] for m in members if m[0] in shown]
+        # Time order inside each event's timeline (the events themselves by their first article).
+        for section in lxml.html.fromstring(html).cssselect("section.event"):
+            firsts = [int(e.cssselect("a.text-link")[0].get("href").rsplit("/", 1)[1])
+                      for e in section.cssselect("li.entry")]  # fmt: skip
+            assert firsts == [m[0] for m in members if m[0] in firsts]
         # The chart: one bar per outlet and hour with articles; the bars add up to the story.
         bars = re.findall(r"<rect [^>]*><title>([^<]+): (\d+) \(", html)
         assert sum(int(n) for _, n in bars) == len(members)
         assert {o for o, _ in bars} == {m[1] for m in members}
+
+
+def test_story_page_shows_its_events_each_with_its_own_articles(web: Served) -> None:
+    for story_id, event_count in web.data.sql(
+        "SELECT story_id, event_count FROM story_overview ORDER BY event_count DESC LIMIT 5"
+    ):
+        html = page(web, f"/stories/{story_id}")
+        sections = lxml.html.fromstring(html).cssselect("section.event")
+        assert len(sections) == event_count
+        for section in sections:
+            shown = {int(a.get("href").rsplit("/", 1)[1])
+                     for a in section.cssselect("a.text-link")}  # fmt: skip
+            events = web.data.sql(
+                "SELECT DISTINCT event_id FROM story_articles WHERE article_id = ANY(%s)",
+                (sorted(shown),),
+            )
+            assert len(events) == 1, (story_id, shown)  # one section, one event
+    story = api(web, f"/api/stories/{story_id}")
+    assert len(story["events"]) == event_count
 
 
 def test_times_are_wib(web: Served) -> None:

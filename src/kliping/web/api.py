@@ -9,7 +9,7 @@ import psycopg
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from kliping.commands.read import story_json
-from kliping.storage.stories import story_members
+from kliping.storage.stories import story_events, story_members
 from kliping.storage.web_queries import get_article, get_story, list_stories
 from kliping.web.app import connection
 from kliping.web.format import article_json
@@ -39,7 +39,7 @@ def story(conn: Conn, story_id: Id) -> dict[str, Any]:
     found = get_story(conn, story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id}")
-    return story_json(found, story_members(conn, [story_id]))
+    return story_json(found, story_members(conn, [story_id]), story_events(conn, [story_id]))
 
 
 @router.get("/outlets", summary="Outlet health: last crawl, articles per day, stale/failing")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 
 from kliping.commands.dates import WIB
-from kliping.storage.stories import MemberRow, story_members
+from kliping.storage.stories import EventRow, MemberRow, story_events, story_members
 from kliping.storage.web_queries import get_article, get_story, list_stories
 from kliping.web.app import connection
 from kliping.web.chart import coverage
@@ -85,6 +85,25 @@ def timeline(members: list[MemberRow]) -> list[Entry]:
     return ordered
 
 
+@dataclass
+class EventGroup:
+    """One event of the story (None: members not yet given an event) with its timeline."""
+
+    event: EventRow | None
+    entries: list[Entry]
+
+
+def by_event(events: list[EventRow], members: list[MemberRow]) -> list[EventGroup]:
+    """The story's events in time order, each with its articles' timeline (copies folded)."""
+    groups = [EventGroup(e, timeline([m for m in members if m.event_id == e.event_id]))
+              for e in events]  # fmt: skip
+    known = {e.event_id for e in events}
+    loose = [m for m in members if m.event_id not in known]
+    if loose:
+        groups.append(EventGroup(None, timeline(loose)))
+    return [g for g in groups if g.entries]
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, conn: Conn, story_id: Id) -> HTMLResponse:
     found = get_story(conn, story_id)
@@ -95,7 +114,7 @@ def story(request: Request, conn: Conn, story_id: Id) -> HTMLResponse:
         request,
         "story.html",
         story=found,
-        entries=timeline(members),
+        groups=by_event(story_events(conn, [story_id]), members),
         chart=coverage(members),
         copies=sum(1 for m in members if m.duplicate_of is not None),
     )
