@@ -39,7 +39,8 @@ def count(conn: psycopg.Connection) -> DemoData:
 
 
 def forget(conn: psycopg.Connection) -> DemoData:
-    """Delete the demo's articles, their stories and the demo runs; return what was there.
+    """Delete the demo's articles, their stories and events and the demo runs; return what was
+    there.
 
     A real article that shared a story with demo articles loses that story and is clustered
     again by the next run (or ``cluster_pending``): it is put back pending, never deleted.
@@ -58,7 +59,17 @@ def forget(conn: psycopg.Connection) -> DemoData:
                     params,
                 )
             ]
+            events = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT event_id FROM story_members"
+                    " WHERE story_id = ANY(%s::bigint[]) AND event_id IS NOT NULL",
+                    (touched,),
+                )
+            ]
             conn.execute("DELETE FROM story_members WHERE story_id = ANY(%s::bigint[])", (touched,))
+            # An event lies inside one story (dedup/store.py): the touched stories' events go too.
+            conn.execute("DELETE FROM events WHERE id = ANY(%s::bigint[])", (events,))
             conn.execute("DELETE FROM stories WHERE id = ANY(%s::bigint[])", (touched,))
             conn.execute("DELETE FROM story_merges WHERE into_id = ANY(%s::bigint[])", (touched,))
             # Runs of the demo (`kliping demo --daemon` records its runs as 'demo' too), and
