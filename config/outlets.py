@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,8 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
         value = raw[name]
         if not isinstance(value, str) or not value.strip():
             raise fail(name, "expected a non-empty string")
+        if any(ord(c) < 32 for c in value):  # a NUL or line break: no name, URL or pattern has one
+            raise fail(name, "control characters are not allowed")
         return value
 
     def strings(name: str) -> tuple[str, ...]:
@@ -187,6 +190,11 @@ def _parse(path: str, key: str, raw: Any) -> Outlet:
     archive = raw.get("archive")
     if archive is not None:
         url("archive", text("archive"))
+        try:  # filled in at crawl time with a day and a page number: any other field is an error
+            archive.format(date=date(2025, 1, 31), page=1)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise fail("archive", f"bad template ({type(exc).__name__}: {exc}): it may use only "
+                       "{date:<strftime format>} and {page}") from None  # fmt: skip
     outlet = Outlet(
         key=key,
         name=text("name"),
@@ -268,6 +276,9 @@ def load_registry(path: Path | None = None, variables: Mapping[str, str] | None 
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OutletConfigError(str(path), None, None, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start})"
+        raise OutletConfigError(str(path), None, None, reason) from None
     return parse_registry(text, str(path), variables)
 
 

@@ -103,3 +103,35 @@ def test_an_outlet_s_concurrency_caps_its_download_slots() -> None:
     )
     slots = scrapy_settings(Settings.from_env({}), list(registry.values()))["DOWNLOAD_SLOTS"]
     assert slots == {"pelan.id": {"concurrency": 1}, "www.pelan.id": {"concurrency": 1}}
+
+
+@pytest.mark.parametrize(
+    "entry, field",
+    [
+        ('archive = "https://x.id/indeks?d={day}"\n', "archive"),  # an unknown template field
+        ('archive = "https://x.id/indeks?d={date:%Y-%m-%d}&n={0}"\n', "archive"),
+        ('name = "Pelan\\u0000"\n', "name"),  # a NUL in a name
+    ],
+)
+def test_registry_values_that_would_fail_at_crawl_time_fail_at_load(entry: str, field: str) -> None:
+    from kliping.config.errors import OutletConfigError
+    from kliping.config.outlets import parse_registry
+
+    base = (
+        '[pelan]\ndomains = ["pelan.id"]\narticle_pattern = "/berita/"\n'
+        'feeds = ["https://pelan.id/rss"]\n'
+    )
+    if not entry.startswith("name"):
+        base += 'name = "Pelan"\n'
+    with pytest.raises(OutletConfigError, match=f"field '{field}'"):
+        parse_registry(base + entry)
+
+
+def test_a_registry_file_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> None:
+    from kliping.config.errors import OutletConfigError
+    from kliping.config.outlets import load_registry
+
+    path = tmp_path / "outlets.toml"
+    path.write_bytes(b'[x]\nname = "\xff"\n')
+    with pytest.raises(OutletConfigError, match="not UTF-8"):
+        load_registry(path)
