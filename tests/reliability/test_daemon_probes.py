@@ -31,8 +31,9 @@ def test_sigterm_while_a_child_starts_abandons_its_run_and_keeps_the_request(
     kliping: Kliping, db_url: str, daemons: list
 ) -> None:
     assert kliping.run("trigger", "tempo").returncode == 0  # waits for the daemon
-    # Slow pages: should the child get past its start, it is still crawling when stopped.
-    slow = {"KLIPING_DOWNLOAD_DELAY": "0.5", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
+    # Slow pages (3 s apart: tempo's 7 take 20 s): should the child get past its start before
+    # the signal lands (a loaded machine delays both processes), it is still crawling when stopped.
+    slow = {"KLIPING_DOWNLOAD_DELAY": "3", "KLIPING_CONCURRENCY_PER_DOMAIN": "1"}
     daemon = kliping.daemon("tempo", "--every", "3600", **slow)
     daemons.append(daemon)
     seen: list[str] = []
