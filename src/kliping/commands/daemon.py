@@ -26,13 +26,19 @@ def _seconds(value: float | None, option: str) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kliping.scheduler.capacity import crawl_slots
     from kliping.scheduler.daemon import Daemon, DaemonError
 
     every = _seconds(args.every, "--every")
     _seconds(args.crawl_timeout, "--crawl-timeout")
     outlets = chosen(args)
     conninfo = db.database_url(args.settings)
-    daemon = Daemon(outlets, conninfo, every=every, crawl_timeout=args.crawl_timeout)
+    settings = args.settings
+    daemon = Daemon(
+        outlets, conninfo, every=every, crawl_timeout=args.crawl_timeout,
+        max_parallel=crawl_slots(settings.max_crawls),
+        extract_workers=settings.extract_workers,
+    )  # fmt: skip
     try:
         return daemon.run()
     except DaemonError as exc:
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 def scheduled(beat: requests.Heartbeat) -> list[str]:
     """The outlets a daemon schedules, from its heartbeat (``key`` and ``key:running``)."""
-    return sorted({key.split(":")[0] for key in beat.next_runs})
+    return sorted({key.split(":")[0] for key in beat.next_runs})  # and key:queued
 
 
 def trigger(args: argparse.Namespace) -> int:

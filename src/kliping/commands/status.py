@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kliping.commands.daemon import ALIVE_SECONDS
@@ -24,6 +24,16 @@ def _wib(when: str | datetime | None) -> str:
         return "-" if not when else "now"
     moment = datetime.fromisoformat(when) if isinstance(when, str) else when
     return moment.astimezone(WIB).strftime("%d %b %H:%M WIB")
+
+
+def _span(seconds: float) -> str:
+    """ "42s", "3m05s", "2h10m": how long an outlet has waited past its due time."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
 def _reasons(reasons: dict[str, int], limit: int = 3) -> str:
@@ -50,13 +60,20 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         "outlets": {},
         "queued": [{"outlet": o, "requested_at": _iso(t)} for o, t in queued],
     }
+    now = datetime.now(UTC)
     for key in registry:
         run = last.get(key)
+        due = beat.next_runs.get(f"{key}:queued") if beat and alive else None
         entry: dict[str, Any] = {
             "next_run": _iso(datetime.fromisoformat(n))
             if beat and alive and (n := beat.next_runs.get(key)) and n != "now"
             else None,
             "running": bool(beat and alive and f"{key}:running" in beat.next_runs),
+            # Due, waiting for a free crawl place (KLIPING_MAX_CRAWLS): since when.
+            "queued_since": _iso(datetime.fromisoformat(due)) if due else None,
+            "overdue_seconds": round((now - datetime.fromisoformat(due)).total_seconds(), 1)
+            if due
+            else None,
         }
         if run is not None:
             duration = (
@@ -78,6 +95,13 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
                 "failure_reasons": run.failure_reasons,
             }
         out["outlets"][key] = entry
+    entries = out["outlets"].items()
+    out["crawls"] = {
+        "running": sorted(k for k, e in entries if e["running"]),
+        # In the order they will start: the most overdue first.
+        "queued": [k for k, e in sorted(entries, key=lambda kv: -(kv[1]["overdue_seconds"] or 0))
+                   if e["queued_since"]],
+    }  # fmt: skip
     return out
 
 
@@ -94,6 +118,12 @@ def status(args: argparse.Namespace) -> int:
             "daemon: not running"
             + (f" (last heartbeat {d['last_heartbeat_seconds_ago']}s ago)" if d["pid"] else "")
         )
+    crawls, waiting = found["crawls"], found["outlets"]
+    if d["alive"]:
+        running = f" ({', '.join(crawls['running'])})" if crawls["running"] else ""
+        late = [f"{k} overdue {_span(waiting[k]['overdue_seconds'])}" for k in crawls["queued"]]
+        queued = f" ({', '.join(late)})" if late else ""
+        print(f"crawls: {len(crawls['running'])} running{running}, {len(late)} queued{queued}")
     print(f"{'outlet':<14} {'last run':<10} {'started':<17} {'pages':>5} {'new':>4} {'fail':>4}"
           "  next run")  # fmt: skip
     for key, entry in found["outlets"].items():
@@ -101,6 +131,8 @@ def status(args: argparse.Namespace) -> int:
         state = run["status"] if run else "never"
         if entry["running"] and state != "running":
             state = "starting"  # the daemon started it; its run row is not written yet
+        elif entry["queued_since"]:
+            state = "queued"  # due, waiting for a free crawl place
         cells = (
             (_wib(run["started_at"]), run["pages"], run["new"], run["failures"])
             if run
