@@ -35,6 +35,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KLIPING_RETRY_BACKOFF": ("2.0", "seconds before the first retry; doubles each retry"),
     "KLIPING_DOWNLOAD_TIMEOUT": ("30", "seconds a page may take to arrive before it is retried"),
     "KLIPING_MAX_CRAWLS": ("0", "crawls the daemon runs at once; 0 = one per CPU core"),
+    "KLIPING_WORKERS": ("local", "local: the daemon crawls; external: `kliping worker`s do"),
 }
 
 
@@ -69,6 +70,7 @@ class Settings:
     retry_backoff: float = 2.0
     download_timeout: float = 30.0
     max_crawls: int = 0
+    workers: str = "local"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +104,9 @@ class Settings:
         except UnicodeEncodeError:
             raise SettingsError("KLIPING_HOME is not valid UTF-8") from None
         outlets = get("KLIPING_OUTLETS")
+        workers = get("KLIPING_WORKERS").lower()
+        if workers not in {"local", "external"}:
+            raise SettingsError(f"KLIPING_WORKERS={workers[:40]!r}: expected local or external")
         database_url = get("DATABASE_URL") or None
         if database_url:
             check_database_url(database_url)
@@ -119,6 +124,7 @@ class Settings:
             retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
             download_timeout=float(number("KLIPING_DOWNLOAD_TIMEOUT", float)),
             max_crawls=int(number("KLIPING_MAX_CRAWLS", int)),
+            workers=workers,
         )
 
 

@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a crawl running longer is stopped and recorded as failed (default 1800)",
     )
+    worker = command(
+        "worker",
+        _lazy("kliping.commands.worker", "run"),
+        "take crawl jobs from the task queue (KLIPING_WORKERS=external), on any machine",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=0, metavar="N",
+        help="crawls at once (default: KLIPING_MAX_CRAWLS)",
+    )  # fmt: skip
     trigger = command(
         "trigger", _lazy("kliping.commands.daemon", "trigger"), "ask a running daemon to crawl now"
     )

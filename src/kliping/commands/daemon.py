@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
     outlets = chosen(args)
     conninfo = db.database_url(args.settings)
     settings = args.settings
+    if settings.workers == "external":
+        from kliping.scheduler.dispatch import QueueDaemon as Daemon
     daemon = Daemon(
         outlets, conninfo, every=every, crawl_timeout=args.crawl_timeout,
         max_parallel=crawl_slots(settings.max_crawls),

@@ -11,7 +11,10 @@ from typing import Any
 from kliping.commands.daemon import ALIVE_SECONDS
 from kliping.commands.dates import WIB
 from kliping.commands.outlets import load
-from kliping.storage import db, requests, runs
+from kliping.storage import db, queue_state, requests, runs
+
+# A worker beats every 2 s (scheduler/queue.py); silent 10 s, its job is crawled again.
+WORKER_ALIVE_SECONDS = 10
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -48,6 +51,8 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         beat = requests.heartbeat(conn)
         last = runs.last_runs(conn)
         queued = requests.pending(conn)
+        workers = queue_state.workers(conn)  # KLIPING_WORKERS=external: the task queue's
+        jobs = queue_state.waiting(conn)
     alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
     out: dict[str, Any] = {
         "daemon": {
@@ -59,7 +64,14 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         },
         "outlets": {},
         "queued": [{"outlet": o, "requested_at": _iso(t)} for o, t in queued],
-    }
+        "workers": [
+            {"id": w.id, "heartbeat_seconds_ago": round(w.heartbeat_age, 1), "job": w.job,
+             "job_id": w.job_id, "host": w.host, "crawl_pid": w.pid,
+             "alive": w.heartbeat_age <= WORKER_ALIVE_SECONDS}
+            for w in workers
+        ],
+        "jobs_waiting": [{"outlet": o, "queued_at": _iso(t)} for o, t in jobs],
+    }  # fmt: skip
     now = datetime.now(UTC)
     for key in registry:
         run = last.get(key)
@@ -147,6 +159,19 @@ def status(args: argparse.Namespace) -> int:
             print(f"{'':<14} error: {run['error']}")
         if run and run["failure_reasons"]:
             print(f"{'':<14} failures: {_reasons(run['failure_reasons'])}")
+    for w in found["workers"]:
+        doing = (
+            f"crawling {w['job']} (job {w['job_id']}"
+            + (f", pid {w['crawl_pid']} on {w['host']})" if w["host"] else ")")
+            if w["job"]
+            else "idle"
+        )
+        state = "alive" if w["alive"] else "silent"
+        print(
+            f"worker {w['id']}: {state}, heartbeat {w['heartbeat_seconds_ago']:.0f}s ago, {doing}"
+        )
+    if found["jobs_waiting"]:
+        print("jobs waiting for a worker: " + ", ".join(j["outlet"] for j in found["jobs_waiting"]))
     if found["queued"]:
         print("queued triggers: " + ", ".join(q["outlet"] for q in found["queued"]))
     print("times in WIB (UTC+7); `kliping status --json` for scripts")
