@@ -57,9 +57,13 @@ def load1() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def crawl_children(pids: list[int]) -> int:
+def crawl_children(root: int, pids: list[int], processes: dict[int, tuple[int, float]]) -> int:
+    """The daemon's own `kliping crawl` children (a crawl's forkserver shows the crawl's
+    command line between its fork and its exec: not counted)."""
     found = 0
     for pid in pids:
+        if processes.get(pid, (0, 0.0))[0] != root:
+            continue
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -105,10 +109,11 @@ def main() -> None:
         peak_children = 0
         started = time.monotonic()
         while time.monotonic() - started < args.seconds:
-            tree = _tree(daemon.pid, _processes())
+            processes = _processes()
+            tree = _tree(daemon.pid, processes)
             own = own * DECAY + runnable(tree) * (1 - DECAY)
             peak_own = max(peak_own, own)
-            peak_children = max(peak_children, crawl_children(tree))
+            peak_children = max(peak_children, crawl_children(daemon.pid, tree, processes))
             loads.append(load1())
             time.sleep(1.0)
         watch.done.set()

@@ -22,8 +22,13 @@ BOUND = 2
 
 
 def _crawl_children(root: int) -> int:
+    """The daemon's own children that run `kliping crawl` (not a crawl's forkserver in the
+    instant between its fork and its exec, when it still shows the crawl's command line)."""
     found = 0
-    for pid in _tree(root, _processes()):
+    processes = _processes()
+    for pid in _tree(root, processes):
+        if processes.get(pid, (0, 0.0))[0] != root:
+            continue
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
