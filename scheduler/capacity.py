@@ -26,9 +26,12 @@ START_GAP_SECONDS = 3.0
 def crawl_slots(configured: int, cores: int | None = None) -> int:
     """``KLIPING_MAX_CRAWLS``, or when 0 one crawl per core.
 
-    A crawl is mostly waiting on the politeness delay (a request per second per outlet):
-    one per core kept the 21-outlet registry at a load of ~2 per core and ~0.8 GB for the
-    whole tree on 2 cores (bench/daemon_capacity.py, README "Crawl capacity").
+    A crawl mostly waits on the politeness delay (1 s between requests), so crawls in
+    parallel add throughput almost freely until memory runs out: ~210 MB per crawl (child,
+    forkserver, extraction worker). 24 outlets on 2 cores, 150 s (bench/daemon_capacity.py):
+    1 crawl at once 9 crawls done, 263 MiB, own load 0.41; 2 (the default here) 19, 462 MiB,
+    0.80; 4: 24, 859 MiB, 2.00; unbounded: 24, 4.2 GiB, 26. One per core keeps both goals
+    (load <= 2x cores, <= 1 GB) with room for the extraction peaks of real pages.
     """
     if configured > 0:
         return configured
