@@ -23,6 +23,9 @@ from kliping.storage import requests
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# As the daemon's --crawl-timeout default: a crawl running longer is stopped and tried again.
+CRAWL_TIMEOUT_SECONDS = 1800.0
+STOP_GRACE_SECONDS = 20.0  # a stopped crawl's time to finish its page and record its run
 
 
 def _die_with_parent() -> None:
@@ -50,10 +53,15 @@ async def crawl_job(
     log.info("crawl started", extra={"fields": {"outlet": outlet, "day": day, "job": job,
                                                 "pid": child.pid}})  # fmt: skip
     try:
-        code = await child.wait()
-    except asyncio.CancelledError:  # the worker stops: the child stops and records its run
+        code = await asyncio.wait_for(child.wait(), CRAWL_TIMEOUT_SECONDS)
+    except (asyncio.CancelledError, TimeoutError):
+        # The worker stops, or the crawl hangs: the child stops and records its run.
         child.terminate()
-        await child.wait()
+        try:
+            await asyncio.wait_for(child.wait(), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            child.kill()
+            await child.wait()
         raise
     log.info("crawl ended", extra={"fields": {"outlet": outlet, "exit": code, "job": job}})
     await asyncio.to_thread(_settle, conninfo, request_ids, code)
