@@ -6,6 +6,9 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from kliping.config.errors import SettingsError
 from kliping.config.settings import Settings
 from kliping.scheduler.capacity import (
     START_GAP_SECONDS,
@@ -102,3 +105,12 @@ def test_the_bound_s_default_and_the_pools_share_the_cores() -> None:
     assert extract_workers(0, slots=2, cores=2) == 1
     assert extract_workers(0, slots=8, cores=2) == 1
     assert extract_workers(3, slots=8, cores=2) == 3
+
+
+def test_the_workers_setting_is_local_or_external() -> None:
+    assert Settings.from_env({}).workers == "local"
+    assert Settings.from_env({"KLIPING_WORKERS": "External"}).workers == "external"
+    with pytest.raises(SettingsError, match="KLIPING_WORKERS"):
+        Settings.from_env({"KLIPING_WORKERS": "remote"})
+    with pytest.raises(SettingsError, match="KLIPING_MAX_CRAWLS"):
+        Settings.from_env({"KLIPING_MAX_CRAWLS": "1e30"})
