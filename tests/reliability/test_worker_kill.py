@@ -81,6 +81,7 @@ def test_killed_workers_lose_and_double_nothing(
         report = json.loads(kliping.run("status", "--json").stdout)
         busy = [w for w in report["workers"] if w["job"] and w["alive"]]
         assert busy and all(w["heartbeat_seconds_ago"] < 10 for w in busy)
+        assert {w["job"] for w in busy} <= set(report["crawls"]["running"])
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
         killed_crawls.append(crawl_pid)

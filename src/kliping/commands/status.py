@@ -108,8 +108,10 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
             }
         out["outlets"][key] = entry
     entries = out["outlets"].items()
+    # With workers (KLIPING_WORKERS=external) the crawls run in them, not in the daemon.
+    working = {w["job"].split(":")[0] for w in out["workers"] if w["job"] and w["alive"]}
     out["crawls"] = {
-        "running": sorted(k for k, e in entries if e["running"]),
+        "running": sorted({k for k, e in entries if e["running"]} | working),
         # In the order they will start: the most overdue first.
         "queued": [k for k, e in sorted(entries, key=lambda kv: -(kv[1]["overdue_seconds"] or 0))
                    if e["queued_since"]],
