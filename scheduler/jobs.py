@@ -43,9 +43,11 @@ async def crawl_job(
     day: str | None = None,
 ) -> None:
     conninfo = os.environ["DATABASE_URL"]
-    command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger]
-    if day:
+    command = [sys.executable, "-m", "kliping", "crawl", outlet]
+    if day:  # the crawl records a run with --since as a 'backfill' whatever its trigger
         command += ["--since", day, "--until", day]
+    else:
+        command += ["--trigger", trigger]
     child = await asyncio.create_subprocess_exec(
         *command, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
     )
