@@ -34,6 +34,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KLIPING_EXTRACT_WORKERS": ("0", "extraction processes; 0 = one per CPU core"),
     "KLIPING_RETRY_BACKOFF": ("2.0", "seconds before the first retry; doubles each retry"),
     "KLIPING_DOWNLOAD_TIMEOUT": ("30", "seconds a page may take to arrive before it is retried"),
+    "KLIPING_MAX_CRAWLS": ("0", "crawls the daemon runs at once; 0 = one per CPU core"),
+    "KLIPING_WORKERS": ("local", "local: the daemon crawls; external: `kliping worker`s do"),
 }
 
 
@@ -46,6 +48,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "KLIPING_EXTRACT_WORKERS": (0, 256),  # each worker is a process of ~100 MB
     "KLIPING_RETRY_BACKOFF": (0, 600),  # doubled 3 times: at most 80 minutes of waiting
     "KLIPING_DOWNLOAD_TIMEOUT": (0.1, 3600),
+    "KLIPING_MAX_CRAWLS": (0, 1024),  # each crawl is a child process of ~150 MB and its pool
 }
 
 
@@ -66,6 +69,8 @@ class Settings:
     extract_workers: int = 0
     retry_backoff: float = 2.0
     download_timeout: float = 30.0
+    max_crawls: int = 0
+    workers: str = "local"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +104,9 @@ class Settings:
         except UnicodeEncodeError:
             raise SettingsError("KLIPING_HOME is not valid UTF-8") from None
         outlets = get("KLIPING_OUTLETS")
+        workers = get("KLIPING_WORKERS").lower()
+        if workers not in {"local", "external"}:
+            raise SettingsError(f"KLIPING_WORKERS={workers[:40]!r}: expected local or external")
         database_url = get("DATABASE_URL") or None
         if database_url:
             check_database_url(database_url)
@@ -115,6 +123,8 @@ class Settings:
             extract_workers=int(number("KLIPING_EXTRACT_WORKERS", int)),
             retry_backoff=float(number("KLIPING_RETRY_BACKOFF", float)),
             download_timeout=float(number("KLIPING_DOWNLOAD_TIMEOUT", float)),
+            max_crawls=int(number("KLIPING_MAX_CRAWLS", int)),
+            workers=workers,
         )
 
 

@@ -21,6 +21,7 @@ from kliping.storage import requests, runs
 
 if TYPE_CHECKING:
     from kliping.dedup.store import StoryStore
+    from kliping.scheduler.capacity import CrawlGate
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ class CrawlChildren:
     stop: threading.Event
     mutex: threading.Lock
     running: dict[str, subprocess.Popen[bytes] | None]
-    slots: threading.BoundedSemaphore | None
+    gate: CrawlGate
+    extract_workers: int
     failures: dict[str, int]
     cluster_mutex: threading.Lock
     stories: StoryStore
@@ -58,7 +60,8 @@ class CrawlChildren:
                 taken = True
         slot = False
         try:
-            slot = taken and self._wait_for_slot()
+            # Queued behind the crawls already running, the most overdue first.
+            slot = taken and self.gate.enter(outlet, self.stop)
             with self._connect() as conn:
                 if not slot:
                     # Busy (it runs again after the current crawl), or stopped while waiting.
@@ -75,20 +78,11 @@ class CrawlChildren:
             log.error("crawl of %s: database unavailable: %s", outlet, str(exc).strip())
             self._retry_later(outlet, "database unavailable")
         finally:
-            if slot and self.slots is not None:
-                self.slots.release()
+            if slot:
+                self.gate.leave(outlet)
             if taken:
                 with self.mutex:
                     self.running.pop(outlet, None)
-
-    def _wait_for_slot(self) -> bool:
-        """A place among the ``max_parallel`` crawls; False when the daemon stops first."""
-        if self.slots is None:
-            return True
-        while not self.slots.acquire(timeout=WAKE_SECONDS):
-            if self.stop.is_set():
-                return False
-        return True
 
     def _after_child(
         self,
@@ -127,6 +121,8 @@ class CrawlChildren:
         command = [sys.executable, "-m", "kliping", "crawl", outlet, "--trigger", trigger,
                    "--no-cluster", "--run-id", str(run_id)]  # fmt: skip
         env = dict(os.environ, DATABASE_URL=self.conninfo)
+        # Each child has its own extraction pool: the cores are shared among the crawls.
+        env["KLIPING_EXTRACT_WORKERS"] = str(self.extract_workers)
         started = time.monotonic()
         with self.mutex:
             if self.stop.is_set():

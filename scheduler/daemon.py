@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import signal
 import subprocess
 import threading
@@ -29,6 +28,7 @@ from kliping import alerts
 from kliping.config.errors import KlipingError
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
+from kliping.scheduler import capacity
 from kliping.scheduler.children import STOP_GRACE_SECONDS, WAKE_SECONDS, CrawlChildren
 from kliping.storage import locks, migrate, requests, runs
 
@@ -56,11 +56,14 @@ class Daemon(CrawlChildren):
         crawl_timeout: float = 1800.0,
         record_as: str | None = None,
         max_parallel: int | None = None,
+        extract_workers: int = 0,
     ) -> None:
         self.outlets = {o.key: o for o in outlets}
         self.record_as = record_as  # every run's trigger, whatever started it ('demo')
         # At most this many crawl children at once (None: one per outlet, as scheduled).
-        self.slots = threading.BoundedSemaphore(max_parallel) if max_parallel else None
+        self.gate = capacity.CrawlGate(max_parallel)
+        slots = max_parallel or len(outlets) or 1
+        self.extract_workers = capacity.extract_workers(extract_workers, slots)
         self.conninfo = conninfo
         self.every = every  # seconds; overrides every outlet's interval (tests, benchmarks)
         self.crawl_timeout = crawl_timeout
@@ -138,14 +141,16 @@ class Daemon(CrawlChildren):
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
+        intervals = {key: self._interval(key) for key in self.outlets}
+        # The first crawls spread over the first interval, not all at once (scheduler/capacity).
+        firsts = capacity.first_runs(
+            list(self.outlets), intervals, self.gate.size or len(self.outlets), now
+        )
         for key in self.outlets:
-            seconds = self._interval(key)
+            seconds = intervals[key]
             # Jitter keeps outlets from firing together; a tenth of the interval, at most 60 s.
             jitter = min(60.0, seconds / 10)
-            # At start every outlet crawls soon, spread over up to 10 s.
-            first = now + timedelta(seconds=random.uniform(0, min(jitter, 10.0)))
-            if key in self._recrawl:
-                first = now
+            first = now if key in self._recrawl else firsts[key]
             self.scheduler.add_job(
                 self.crawl,
                 IntervalTrigger(seconds=seconds, jitter=int(jitter) or None, timezone=UTC),
@@ -217,6 +222,8 @@ class Daemon(CrawlChildren):
             for key, child in self.running.items():
                 if child is not None:  # not one waiting for a free place
                     out[f"{key}:running"] = "now"
+        for key, due in self.gate.queued():  # waiting for a free place, most overdue first
+            out[f"{key}:queued"] = due.isoformat()
         return out
 
     def _job_error(self, event: JobExecutionEvent) -> None:
@@ -231,9 +238,9 @@ class Daemon(CrawlChildren):
         if self.stop.is_set():
             return
         failed = self.failures[outlet] = self.failures.get(outlet, 0) + 1
-        delay = RETRY_SECONDS * 2 ** (failed - 1)
-        if delay >= self._interval(outlet):
+        if RETRY_SECONDS * 2 ** (failed - 1) >= self._interval(outlet):
             return  # the regular schedule comes as soon
+        delay = capacity.retry_delay(RETRY_SECONDS, failed)  # jittered: no pile-up again
         log.warning("%s: crawling %s again in %.0fs", why, outlet, delay)
         self.scheduler.add_job(
             self.crawl,

@@ -11,6 +11,7 @@ import psycopg
 NAMESPACE = 0x4B4C50  # "KLP"
 CLUSTERER = 1
 DAEMON = 2
+QUEUE_SCHEMA = 3  # creating the task queue's tables (scheduler/queue.py)
 
 
 def try_outlet_lock(conn: psycopg.Connection, outlet: str) -> bool:

@@ -133,6 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a crawl running longer is stopped and recorded as failed (default 1800)",
     )
+    worker = command(
+        "worker",
+        _lazy("kliping.commands.worker", "run"),
+        "take crawl jobs from the task queue (KLIPING_WORKERS=external), on any machine",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=0, metavar="N",
+        help="crawls at once (default: KLIPING_MAX_CRAWLS)",
+    )  # fmt: skip
+    backfill = command(
+        "backfill",
+        _lazy("kliping.commands.worker", "backfill"),
+        "queue one crawl job per outlet and past day for the workers (KLIPING_WORKERS=external)",
+    )
+    backfill.add_argument("outlets", nargs="+", metavar="OUTLET")
+    backfill.add_argument("--since", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    backfill.add_argument("--until", metavar="DATE", help="last day (default: --since)")
     trigger = command(
         "trigger", _lazy("kliping.commands.daemon", "trigger"), "ask a running daemon to crawl now"
     )

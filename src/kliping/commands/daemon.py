@@ -13,11 +13,19 @@ ALIVE_SECONDS = 30  # a heartbeat older than this means the daemon is gone
 
 
 def run(args: argparse.Namespace) -> int:
+    from kliping.scheduler.capacity import crawl_slots
     from kliping.scheduler.daemon import Daemon, DaemonError
 
     outlets = chosen(args)  # --every and --crawl-timeout are bounded by the parser
     conninfo = db.database_url(args.settings)
-    daemon = Daemon(outlets, conninfo, every=args.every, crawl_timeout=args.crawl_timeout)
+    settings = args.settings
+    if settings.workers == "external":
+        from kliping.scheduler.dispatch import QueueDaemon as Daemon
+    daemon = Daemon(
+        outlets, conninfo, every=args.every, crawl_timeout=args.crawl_timeout,
+        max_parallel=crawl_slots(settings.max_crawls),
+        extract_workers=settings.extract_workers,
+    )  # fmt: skip
     try:
         return daemon.run()
     except DaemonError as exc:
@@ -26,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
 def scheduled(beat: requests.Heartbeat) -> list[str]:
     """The outlets a daemon schedules, from its heartbeat (``key`` and ``key:running``)."""
-    return sorted({key.split(":")[0] for key in beat.next_runs})
+    return sorted({key.split(":")[0] for key in beat.next_runs})  # and key:queued
 
 
 def trigger(args: argparse.Namespace) -> int:

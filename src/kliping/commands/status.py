@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kliping import alerts
@@ -13,7 +13,10 @@ from kliping.commands.daemon import ALIVE_SECONDS
 from kliping.commands.dates import WIB
 from kliping.commands.outlets import load
 from kliping.crawler import drift
-from kliping.storage import db, requests, runs, sources
+from kliping.storage import db, queue_state, requests, runs, sources
+
+# A worker beats every 2 s (scheduler/queue.py); silent 10 s, its job is crawled again.
+WORKER_ALIVE_SECONDS = 10
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -26,6 +29,16 @@ def _wib(when: str | datetime | None) -> str:
         return "-" if not when else "now"
     moment = datetime.fromisoformat(when) if isinstance(when, str) else when
     return moment.astimezone(WIB).strftime("%d %b %H:%M WIB")
+
+
+def _span(seconds: float) -> str:
+    """ "42s", "3m05s", "2h10m": how long an outlet has waited past its due time."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
 def _reasons(reasons: dict[str, int], limit: int = 3) -> str:
@@ -42,6 +55,8 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         queued = requests.pending(conn)
         history = [row for key in registry for row in sources.source_history(conn, key)]
         failed = alerts.failed_deliveries(conn)
+        workers = queue_state.workers(conn)  # KLIPING_WORKERS=external: the task queue's
+        jobs = queue_state.waiting(conn)
     alive = beat is not None and beat.age_seconds <= ALIVE_SECONDS
     out: dict[str, Any] = {
         "daemon": {
@@ -70,14 +85,28 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
             }
             for f in failed
         ],
-    }
+        "workers": [
+            {"id": w.id, "heartbeat_seconds_ago": round(w.heartbeat_age, 1), "job": w.job,
+             "job_id": w.job_id, "host": w.host, "crawl_pid": w.pid,
+             "alive": w.heartbeat_age <= WORKER_ALIVE_SECONDS}
+            for w in workers
+        ],
+        "jobs_waiting": [{"outlet": o, "queued_at": _iso(t)} for o, t in jobs],
+    }  # fmt: skip
+    now = datetime.now(UTC)
     for key in registry:
         run = last.get(key)
+        due = beat.next_runs.get(f"{key}:queued") if beat and alive else None
         entry: dict[str, Any] = {
             "next_run": _iso(datetime.fromisoformat(n))
             if beat and alive and (n := beat.next_runs.get(key)) and n != "now"
             else None,
             "running": bool(beat and alive and f"{key}:running" in beat.next_runs),
+            # Due, waiting for a free crawl place (KLIPING_MAX_CRAWLS): since when.
+            "queued_since": _iso(datetime.fromisoformat(due)) if due else None,
+            "overdue_seconds": round((now - datetime.fromisoformat(due)).total_seconds(), 1)
+            if due
+            else None,
         }
         if run is not None:
             duration = (
@@ -99,6 +128,15 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
                 "failure_reasons": run.failure_reasons,
             }
         out["outlets"][key] = entry
+    entries = out["outlets"].items()
+    # With workers (KLIPING_WORKERS=external) the crawls run in them, not in the daemon.
+    working = {w["job"].split(":")[0] for w in out["workers"] if w["job"] and w["alive"]}
+    out["crawls"] = {
+        "running": sorted({k for k, e in entries if e["running"]} | working),
+        # In the order they will start: the most overdue first.
+        "queued": [k for k, e in sorted(entries, key=lambda kv: -(kv[1]["overdue_seconds"] or 0))
+                   if e["queued_since"]],
+    }  # fmt: skip
     return out
 
 
@@ -115,6 +153,12 @@ def status(args: argparse.Namespace) -> int:
             "daemon: not running"
             + (f" (last heartbeat {d['last_heartbeat_seconds_ago']}s ago)" if d["pid"] else "")
         )
+    crawls, waiting = found["crawls"], found["outlets"]
+    if d["alive"]:
+        running = f" ({', '.join(crawls['running'])})" if crawls["running"] else ""
+        late = [f"{k} overdue {_span(waiting[k]['overdue_seconds'])}" for k in crawls["queued"]]
+        queued = f" ({', '.join(late)})" if late else ""
+        print(f"crawls: {len(crawls['running'])} running{running}, {len(late)} queued{queued}")
     print(f"{'outlet':<14} {'last run':<10} {'started':<17} {'pages':>5} {'new':>4} {'fail':>4}"
           "  next run")  # fmt: skip
     for key, entry in found["outlets"].items():
@@ -122,6 +166,8 @@ def status(args: argparse.Namespace) -> int:
         state = run["status"] if run else "never"
         if entry["running"] and state != "running":
             state = "starting"  # the daemon started it; its run row is not written yet
+        elif entry["queued_since"]:
+            state = "queued"  # due, waiting for a free crawl place
         cells = (
             (_wib(run["started_at"]), run["pages"], run["new"], run["failures"])
             if run
@@ -136,6 +182,19 @@ def status(args: argparse.Namespace) -> int:
             print(f"{'':<14} error: {run['error']}")
         if run and run["failure_reasons"]:
             print(f"{'':<14} failures: {_reasons(run['failure_reasons'])}")
+    for w in found["workers"]:
+        doing = (
+            f"crawling {w['job']} (job {w['job_id']}"
+            + (f", pid {w['crawl_pid']} on {w['host']})" if w["host"] else ")")
+            if w["job"]
+            else "idle"
+        )
+        state = "alive" if w["alive"] else "silent"
+        print(
+            f"worker {w['id']}: {state}, heartbeat {w['heartbeat_seconds_ago']:.0f}s ago, {doing}"
+        )
+    if found["jobs_waiting"]:
+        print("jobs waiting for a worker: " + ", ".join(j["outlet"] for j in found["jobs_waiting"]))
     if found["queued"]:
         print("queued triggers: " + ", ".join(q["outlet"] for q in found["queued"]))
     for d in found["drift"]:
