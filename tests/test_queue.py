@@ -38,7 +38,8 @@ def test_the_jobs_of_a_silent_worker_go_back_to_the_queue(db_url: str) -> None:
         dead, alive = (
             conn.execute(
                 "INSERT INTO procrastinate_workers (last_heartbeat) VALUES"
-                f" (now() - interval '{age} seconds') RETURNING id"
+                " (now() - make_interval(secs => %s)) RETURNING id",
+                (age,),
             ).fetchone()[0]  # type: ignore[index]
             for age in (queue.STALLED_SECONDS * 3, 0)
         )
