@@ -7,7 +7,7 @@ from datetime import datetime
 import psycopg
 
 from kliping.dedup.store import StoryStore
-from kliping.storage import locks
+from kliping.storage import clusters, locks
 
 
 def recluster(conn: psycopg.Connection, since: datetime, until: datetime | None = None) -> int:
@@ -18,33 +18,19 @@ def recluster(conn: psycopg.Connection, since: datetime, until: datetime | None 
     locks.lock(conn, locks.CLUSTERER)
     try:
         with conn.transaction():
-            old = conn.execute(
-                "DELETE FROM story_members m USING articles a WHERE a.id = m.article_id"
-                " AND coalesce(a.published, a.fetched_at) >= %s"
-                " AND (%s::timestamptz IS NULL OR coalesce(a.published, a.fetched_at) <= %s)"
-                " RETURNING m.story_id, m.event_id",
-                (since, until, until),
-            ).fetchall()
+            old = clusters.remove_members(conn, since, until)
     finally:
         locks.unlock(conn, locks.CLUSTERER)
     count = StoryStore(replay=False).cluster_pending(conn)
-    stories = {int(r[0]) for r in old}
-    events = {int(r[1]) for r in old if r[1] is not None}
+    stories = {int(r.story_id) for r in old}
+    events = {int(r.event_id) for r in old if r.event_id is not None}
     locks.lock(conn, locks.CLUSTERER)
     try:
         with conn.transaction():
-            StoryStore._refresh(conn, stories)
-            StoryStore._refresh_events(conn, events)
-            conn.execute(
-                "DELETE FROM stories s WHERE s.id = ANY(%s::bigint[]) AND NOT EXISTS"
-                " (SELECT 1 FROM story_members m WHERE m.story_id = s.id)",
-                (sorted(stories),),
-            )
-            conn.execute(
-                "DELETE FROM events e WHERE e.id = ANY(%s::bigint[]) AND NOT EXISTS"
-                " (SELECT 1 FROM story_members m WHERE m.event_id = e.id)",
-                (sorted(events),),
-            )
+            clusters.refresh_stories(conn, stories)
+            clusters.refresh_events(conn, events)
+            clusters.delete_empty_stories(conn, stories)
+            clusters.delete_empty_events(conn, events)
     finally:
         locks.unlock(conn, locks.CLUSTERER)
     return count

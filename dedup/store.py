@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import cast
 
 import psycopg
-from psycopg import sql
 
 from kliping import alerts
 from kliping.dedup.clusterer import Assignment, Clusterer, Doc
 from kliping.dedup.offline import replay_order
-from kliping.storage import locks
+from kliping.storage import clusters, locks
 
 log = logging.getLogger(__name__)
 
@@ -32,29 +31,16 @@ WINDOW = timedelta(days=3)
 PARALLEL_FROM = 400  # articles; below this a process pool's start-up costs more than it saves
 PARALLEL_WORKERS = 2
 
-_COLUMNS = (
-    "SELECT a.id, coalesce(a.title, ''), a.text, a.published, a.outlet, a.url, a.syndicated_from,"
-    " m.story_id,"
-    " coalesce(a.published, a.fetched_at) AS at"
-)
-_ARTICLE = _COLUMNS + " FROM articles a"
-# Clustered articles with the time their membership was written (one per clustering batch) and
-# their event.
-_CLUSTERED = (
-    _COLUMNS + ", m.added_at, m.event_id"
-    " FROM articles a JOIN story_members m ON m.article_id = a.id"
-)
 
-
-def _doc(row: Sequence[object]) -> Doc:
+def _doc(row: clusters.ArticleRow) -> Doc:
     return Doc(
-        id=str(row[0]),
-        title=str(row[1]),
-        text=str(row[2]),
-        published=row[3],  # type: ignore[arg-type]
-        outlet=row[4],  # type: ignore[arg-type]
-        url=row[5],  # type: ignore[arg-type]
-        syndicated_from=row[6],  # type: ignore[arg-type]
+        id=str(row.id),
+        title=str(row.title),
+        text=str(row.text),
+        published=row.published,
+        outlet=row.outlet,
+        url=row.url,
+        syndicated_from=row.syndicated_from,
     )
 
 
@@ -76,15 +62,12 @@ class StoryStore:
         conn.autocommit = True
         locks.lock(conn, locks.CLUSTERER)
         try:
-            rows = conn.execute(
-                _ARTICLE + " LEFT JOIN story_members m ON m.article_id = a.id"
-                " WHERE m.article_id IS NULL ORDER BY a.id"
-            ).fetchall()
+            rows = clusters.pending_articles(conn)
             if not rows:
                 return 0
             # The stories these articles may join: those active within WINDOW before the
             # oldest of them (a backfill of 2021 needs 2021's stories, not this week's).
-            self._catch_up(conn, min(r[8] for r in rows) - self.window)
+            self._catch_up(conn, min(r.at for r in rows) - self.window)
             docs = [_doc(r) for r in rows]
             touched: set[int] = set()
             events: set[int] = set()
@@ -96,11 +79,11 @@ class StoryStore:
                     touched.add(story_id)
                     events.add(event_id)
                     self._apply_merges(conn, touched, events)
-                self._refresh(conn, touched)
-                self._refresh_events(conn, events)
+                clusters.refresh_stories(conn, touched)
+                clusters.refresh_events(conn, events)
                 alerts.after_clustering(conn)  # in this transaction: alerts commit with it
-            self.engine.forget_before(max(r[8] for r in rows) - self.window)
-            self.watermark = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+            self.engine.forget_before(max(r.at for r in rows) - self.window)
+            self.watermark = clusters.now(conn)
             log.info("clustered %d articles into %d stories", len(docs), len(touched))
             return len(docs)
         finally:
@@ -113,43 +96,26 @@ class StoryStore:
             self.replayed_since = since  # from scratch: the batch alone
             return
         if self.watermark is None or self.replayed_since is None or since < self.replayed_since:
-            rows = conn.execute(
-                _CLUSTERED + " WHERE coalesce(a.published, a.fetched_at) >= %s"
-                " ORDER BY m.added_at, a.id",
-                (since,),
-            ).fetchall()
+            rows = clusters.clustered_from(conn, since)
             self.replayed_since = since
         else:
-            rows = conn.execute(
-                _CLUSTERED + " WHERE m.added_at >= %s ORDER BY m.added_at, a.id",
-                (self.watermark,),
-            ).fetchall()
+            rows = clusters.clustered_after(conn, self.watermark)
         rows = _as_clustered(rows)
         for row, assignment in zip(rows, self._add_all([_doc(r) for r in rows]), strict=True):
-            self.story_ids.setdefault(assignment.story, int(cast(int, row[7])))
-            if row[10] is not None:
-                self.event_ids.setdefault(assignment.event, int(cast(int, row[10])))
+            self.story_ids.setdefault(assignment.story, int(cast(int, row.story_id)))
+            if row.event_id is not None:
+                self.event_ids.setdefault(assignment.event, int(row.event_id))
 
     def _story_id(self, conn: psycopg.Connection, label: str) -> int:
         story_id = self.story_ids.get(label)
         if story_id is None:
-            row = conn.execute(
-                "INSERT INTO stories (label) VALUES (%s)"
-                " ON CONFLICT (label) DO UPDATE SET updated_at = now() RETURNING id",
-                (label,),
-            ).fetchone()
-            story_id = self.story_ids[label] = int(row[0])  # type: ignore[index]
+            story_id = self.story_ids[label] = clusters.story_for_label(conn, label)
         return story_id
 
     def _event_id(self, conn: psycopg.Connection, label: str) -> int:
         event_id = self.event_ids.get(label)
         if event_id is None:
-            row = conn.execute(
-                "INSERT INTO events (label) VALUES (%s)"
-                " ON CONFLICT (label) DO UPDATE SET updated_at = now() RETURNING id",
-                (label,),
-            ).fetchone()
-            event_id = self.event_ids[label] = int(row[0])  # type: ignore[index]
+            event_id = self.event_ids[label] = clusters.event_for_label(conn, label)
         return event_id
 
     def _apply_merges(self, conn: psycopg.Connection, touched: set[int], events: set[int]) -> None:
@@ -161,8 +127,7 @@ class StoryStore:
             self.event_ids[absorbed] = into
             if gone is None or gone == into:
                 continue
-            conn.execute("UPDATE story_members SET event_id = %s WHERE event_id = %s", (into, gone))
-            conn.execute("DELETE FROM events WHERE id = %s", (gone,))
+            clusters.merge_event(conn, gone, into)
             for label, event_id in self.event_ids.items():
                 if event_id == gone:
                     self.event_ids[label] = into
@@ -174,13 +139,7 @@ class StoryStore:
             self.story_ids[absorbed] = into
             if gone is None or gone == into:
                 continue
-            conn.execute("UPDATE story_members SET story_id = %s WHERE story_id = %s", (into, gone))
-            conn.execute("DELETE FROM stories WHERE id = %s", (gone,))
-            conn.execute(
-                "INSERT INTO story_merges (story_id, into_id) VALUES (%s, %s)"
-                " ON CONFLICT (story_id) DO UPDATE SET into_id = EXCLUDED.into_id",
-                (gone, into),
-            )
+            clusters.merge_story(conn, gone, into)
             for label, story_id in self.story_ids.items():
                 if story_id == gone:
                     self.story_ids[label] = into
@@ -197,36 +156,25 @@ class StoryStore:
     def _write(self, conn: psycopg.Connection, doc: Doc, assignment: Assignment) -> tuple[int, int]:
         story_id = self._story_id(conn, assignment.story)
         event_id = self._event_id(conn, assignment.event)
-        conn.execute(
-            "INSERT INTO story_members (article_id, story_id, event_id, duplicate_of, score)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO NOTHING",
-            (
-                int(doc.id),
-                story_id,
-                event_id,
-                int(assignment.duplicate_of) if assignment.duplicate_of else None,
-                assignment.score,
-            ),
+        clusters.add_member(
+            conn,
+            int(doc.id),
+            story_id,
+            event_id,
+            int(assignment.duplicate_of) if assignment.duplicate_of else None,
+            assignment.score,
         )
         return story_id, event_id
 
-    @staticmethod
-    def _refresh(conn: psycopg.Connection, story_ids: set[int]) -> None:
-        _refresh_summaries(conn, "stories", "story_id", story_ids)
 
-    @staticmethod
-    def _refresh_events(conn: psycopg.Connection, event_ids: set[int]) -> None:
-        _refresh_summaries(conn, "events", "event_id", event_ids)
-
-
-def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+def _as_clustered(rows: list[clusters.ClusteredRow]) -> list[clusters.ClusteredRow]:
     """Rows in the order they were first clustered, so a replay rebuilds the same stories: batch
     after batch (a batch's memberships share ``added_at``, written in one transaction), each in
     the order ``cluster_pending`` gave it. Replayed by article id instead, the order-dependent
     engine could group the window otherwise than the stored stories, and a later copy would join
     another story than its original (the killed-daemon drill caught it)."""
-    ordered: list[tuple[object, ...]] = []
-    for _, group in itertools.groupby(rows, key=lambda r: r[9]):
+    ordered: list[clusters.ClusteredRow] = []
+    for _, group in itertools.groupby(rows, key=lambda r: r.added_at):
         batch = list(group)
         ordered += [batch[i] for i in replay_order([_doc(r) for r in batch])]
     return ordered
@@ -235,29 +183,3 @@ def _as_clustered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
 def cluster_pending(conn: psycopg.Connection) -> int:
     """One-shot: rebuild the state from the database, then assign what is pending."""
     return StoryStore().cluster_pending(conn)
-
-
-# A story's or an event's summary (size, first/last seen, outlets, title: its first original's)
-# from its members; one statement for both tables, which have the same summary columns.
-_REFRESH = """
-UPDATE {table} g SET article_count = x.n, first_seen = x.first, last_seen = x.last,
-       outlets = x.outlets, title = x.title, updated_at = now()
-FROM (
-    SELECT m.{member} AS id, count(*) AS n,
-           min(coalesce(a.published, a.fetched_at)) AS first,
-           max(coalesce(a.published, a.fetched_at)) AS last,
-           array_agg(DISTINCT a.outlet ORDER BY a.outlet) AS outlets,
-           (array_agg(a.title ORDER BY m.duplicate_of IS NOT NULL,
-                      coalesce(a.published, a.fetched_at), a.id))[1] AS title
-    FROM story_members m JOIN articles a ON a.id = m.article_id
-    WHERE m.{member} = ANY(%s::bigint[])
-    GROUP BY m.{member}
-) x
-WHERE g.id = x.id
-"""
-
-
-def _refresh_summaries(conn: psycopg.Connection, table: str, member: str, ids: set[int]) -> None:
-    if ids:
-        query = sql.SQL(_REFRESH).format(table=sql.Identifier(table), member=sql.Identifier(member))
-        conn.execute(query, (sorted(ids),))

@@ -22,7 +22,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from psycopg import sql
 
 from kliping import alerts
 from kliping.config.errors import KlipingError
@@ -170,7 +169,7 @@ class Daemon(CrawlChildren):
                     control = self._reconnect_control()
                 if listener is None or listener.closed:
                     listener = self._connect()
-                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(requests.CHANNEL)))
+                    requests.listen(listener)
                 self._claim(control)
                 requests.beat(control, self.started_at, self._next_runs())
                 self._wait_for_notify(listener)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 CHANNEL = "kliping_trigger"
 
@@ -39,6 +40,12 @@ def request_crawl(conn: psycopg.Connection, outlet: str, by: str | None = None) 
     ).fetchone()
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, outlet))
     return row is not None
+
+
+def listen(conn: psycopg.Connection) -> None:
+    """Have ``conn`` receive the NOTIFY that ``request_crawl`` sends (it must be autocommit:
+    a LISTEN takes effect when its transaction commits)."""
+    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
 
 
 def claim(conn: psycopg.Connection, outlets: list[str], busy: set[str]) -> dict[str, list[int]]:

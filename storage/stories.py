@@ -132,3 +132,14 @@ def merged_into(conn: psycopg.Connection, story_id: int) -> int | None:
         if current in seen:  # a cycle cannot be written, but never loop on one
             return None
         seen.add(current)
+
+
+def outlet_has_stories(conn: psycopg.Connection, outlet: str) -> bool:
+    """Whether any stored story has an article from ``outlet``."""
+    row = conn.execute("SELECT 1 FROM story_articles WHERE outlet = %s LIMIT 1", (outlet,))
+    return row.fetchone() is not None
+
+
+def story_outlets(conn: psycopg.Connection) -> set[str]:
+    """The outlets of the stored stories' articles."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT outlet FROM story_articles")}

@@ -51,3 +51,40 @@ def test_imports_point_down(layer: str) -> None:
             if target != layer and target not in ALLOWED[layer]:
                 wrong.append(f"{path.relative_to(ROOT)} imports kliping.{target}")
     assert not wrong, "\n".join(wrong)
+
+
+# SQL lives in storage/ (alerts/ keeps its own small store between dedup and storage for now):
+# every other module calls a typed storage function instead of running a statement itself.
+SQL_HOMES = {"storage", "alerts"}
+_EXECUTE = {"execute", "executemany"}
+
+
+def _executes(path: Path) -> list[int]:
+    """Lines of ``path`` that call ``<anything>.execute(...)`` or ``.executemany(...)``."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _EXECUTE
+    )
+
+
+def _modules_outside_storage() -> list[Path]:
+    package = ROOT / "src" / "kliping"
+    paths = [p for layer in sorted(set(ALLOWED) - SQL_HOMES) for p in (ROOT / layer).rglob("*.py")]
+    # The CLI, its commands and the web app: the package's own files (the rest are links).
+    own = {"cli.py", "__main__.py", "__init__.py", "argtypes.py", "commands", "web"}
+    paths += [p for p in package.rglob("*.py") if p.relative_to(package).parts[0] in own]
+    return sorted(paths)
+
+
+def test_sql_runs_only_in_storage() -> None:
+    # The check can fail: storage itself runs SQL.
+    assert _executes(ROOT / "storage" / "clusters.py")
+    paths = _modules_outside_storage()
+    assert any(p.parts[-2] == "commands" for p in paths) and any("web" in p.parts for p in paths)
+    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in paths for line in _executes(p)]
+    assert not wrong, "SQL run outside storage/ (move it into a storage function):\n" + "\n".join(
+        wrong
+    )

@@ -588,3 +588,13 @@ def test_the_seeds_story_shows_both_articles(kliping: Kliping, db_url: str) -> N
     assert {poskupang, medcom} <= ids, f"the seeds were split: story {story_id} has {ids}"
     assert not ids & others, f"unrelated articles joined the seeds' story: {ids & others}"
     assert story["size"] == 2 and story["outlets"] == ["medcom", "poskupang"]
+
+
+def test_db_status_counts_the_stored_rows(crawled: Crawled) -> None:
+    (articles, stories, runs), = crawled.sql(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
+        " (SELECT count(*) FROM crawl_runs)"
+    )  # fmt: skip
+    assert articles > 0 and stories > 0 and runs > 0  # the crawl filled all three
+    out = crawled.run("db", "status")
+    assert f"articles: {articles}, stories: {stories}, crawl runs: {runs}" in out

@@ -61,12 +61,9 @@ def run(args: argparse.Namespace) -> int:
         for m in migrate.available():
             state = "applied" if m.version in applied else "pending"
             print(f"{m.version:04d}_{m.name}: {state}")
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
-            " (SELECT count(*) FROM crawl_runs)"
-            if migrate.applied(conn)
-            else "SELECT 0, 0, 0"
-        ).fetchone()
-        assert counts is not None
-        print(f"articles: {counts[0]}, stories: {counts[1]}, crawl runs: {counts[2]}")
+        counts = db.totals(conn)
+        print(
+            f"articles: {counts.articles}, stories: {counts.stories},"
+            f" crawl runs: {counts.crawl_runs}"
+        )
     return 0

@@ -24,8 +24,10 @@ from kliping.storage.stories import (
     get_story,
     list_stories,
     merged_into,
+    outlet_has_stories,
     story_events,
     story_members,
+    story_outlets,
 )
 
 
@@ -40,7 +42,7 @@ def _reading(settings: Settings, timeout: int | None = None) -> Iterator[psycopg
         conn = db.connect(url, upgrade=False)
     # The listing commands give up on a statement after ``timeout`` seconds (READ_TIMEOUT_SECONDS).
     if timeout:
-        conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{timeout}s",))
+        db.set_statement_timeout(conn, f"{timeout}s")
     try:
         with conn:
             yield conn
@@ -68,9 +70,9 @@ def _outlet(conn: psycopg.Connection, args: argparse.Namespace) -> str | None:
     if wanted in registry:
         return wanted
     # An outlet since removed from the registry still has its stories.
-    if conn.execute("SELECT 1 FROM story_articles WHERE outlet = %s LIMIT 1", (wanted,)).fetchone():
+    if outlet_has_stories(conn, wanted):
         return wanted
-    known = registry | {r[0] for r in conn.execute("SELECT DISTINCT outlet FROM story_articles")}
+    known = registry | story_outlets(conn)
     raise CommandError(f"unknown outlet {args.outlet!r} (known: {', '.join(sorted(known))})")
 
 

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kliping import __version__
 from kliping.config.outlets import Outlet
+from kliping.storage import db
 from kliping.web import format as fmt
 
 log = logging.getLogger(__name__)
@@ -148,13 +149,7 @@ def _install_errors(app: FastAPI) -> None:
 
 
 def _configure(conn: psycopg.Connection) -> None:
-    conn.autocommit = True
-    conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(STATEMENT_TIMEOUT_MS),))
-    # JIT compiling took ~0.9 s of a 30 ms search plan with 100k articles (bench/web.py): these
-    # queries are short, never worth compiling.
-    conn.execute("SET jit = off")
-    # Read-only whatever the role may do: this application has no write path.
-    conn.execute("SET default_transaction_read_only = on")
+    db.configure_reader(conn, STATEMENT_TIMEOUT_MS)
 
 
 def create_app(conninfo: str, registry: dict[str, Outlet] | None = None) -> FastAPI:
