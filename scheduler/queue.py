@@ -23,7 +23,7 @@ import psycopg
 from procrastinate import exceptions
 from procrastinate.types import JSONValue
 
-from kliping.storage import locks
+from kliping.storage import queue_state
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,9 @@ def app(conninfo: str, *, sync: bool = False) -> procrastinate.App:
 def ensure_schema(conninfo: str) -> None:
     """procrastinate's tables, once per database (whoever comes first, under a lock)."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        locks.lock(conn, locks.QUEUE_SCHEMA)
-        try:
-            row = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
-            if row and row[0]:
-                return
-            conn.execute(procrastinate.schema.SchemaManager.get_schema())
+        schema = procrastinate.schema.SchemaManager.get_schema()
+        if queue_state.install_schema(conn, schema):
             log.info("task queue schema created")
-        finally:
-            locks.unlock(conn, locks.QUEUE_SCHEMA)
 
 
 def defer(

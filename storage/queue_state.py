@@ -8,10 +8,26 @@ from datetime import datetime
 
 import psycopg
 
+from kliping.storage import locks
+
 
 def _has_queue(conn: psycopg.Connection) -> bool:
     row = conn.execute("SELECT to_regclass('procrastinate_workers')").fetchone()
     return bool(row and row[0])
+
+
+def install_schema(conn: psycopg.Connection, schema: str) -> bool:
+    """The queue library's tables (``schema``: its own DDL), once per database, whoever comes
+    first; False when they were there already. ``conn`` must be in autocommit."""
+    locks.lock(conn, locks.QUEUE_SCHEMA)
+    try:
+        row = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+        if row and row[0]:
+            return False
+        conn.execute(schema.encode())  # the library's fixed DDL text: nothing of ours in it
+        return True
+    finally:
+        locks.unlock(conn, locks.QUEUE_SCHEMA)
 
 
 @dataclass(frozen=True)
