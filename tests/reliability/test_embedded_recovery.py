@@ -308,7 +308,11 @@ def test_a_disk_that_fills_under_a_running_server(base: Path) -> None:
                     )
         except psycopg.Error as exc:
             failure = str(exc)
-        assert "No space left on device" in failure, failure
+        # A data file that cannot grow fails the statement (ENOSPC named); a WAL segment that
+        # cannot be written makes Postgres stop the server (PANIC), so the session is cut. Which
+        # comes first depends on timing; either way nothing committed may be lost (below).
+        cut = ("server closed the connection", "terminating connection", "consuming input failed")
+        assert "No space left on device" in failure or any(c in failure for c in cut), failure
         assert subprocess.run(["mount", "-o", "remount,size=256m", str(mount)]).returncode == 0
         with psycopg.connect(server.ensure_running(), autocommit=True) as conn:
             kept = conn.execute("SELECT count(*) FROM filler WHERE pad = 'kept'").fetchone()
