@@ -45,7 +45,14 @@ _SOCKET_PATH_MAX = 90
 _PLAIN_PATH = re.compile(r"^[^,'\"\\\s]+$")
 # Messages of a server that will answer soon: crash recovery replays the WAL since the last
 # checkpoint (checkpoint_timeout 5 min: seconds of work on this scale), so wait up to a minute.
-_TRANSIENT = ("starting up", "recovery mode", "not yet accepting connections")
+# What a server says (or does) while it restarts after a crash: after a PANIC (a WAL write on a
+# full disk) the postmaster cuts every session, new ones included, until it has reset.
+_TRANSIENT = (
+    "starting up",
+    "recovery mode",
+    "not yet accepting connections",
+    "server closed the connection unexpectedly",
+)
 _RECOVERY_WAIT = 60.0
 # Phases of the first start, in order; a state file without one predates them (= ready).
 INITDB, CREATED, READY = "initdb", "created", "ready"
