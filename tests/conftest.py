@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fix_db", "tests.fix_site"]
+pytest_plugins = ["tests.fix_db", "tests.fix_site", "tests.fix_web"]
 
 # The repository sits beside the read-only shared/ folder (seeds, labelled data).
 SHARED = Path(__file__).resolve().parents[2] / "shared"

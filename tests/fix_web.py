@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 import uvicorn
 
 from kliping.config.outlets import load_registry
@@ -174,3 +175,15 @@ def all_ids(web: Served, query: str = "", per_page: int = 200) -> list[int]:
         if not found["more"]:
             return ids
     raise AssertionError("paging never ended")
+
+
+@pytest.fixture(scope="module")
+def web(
+    pg_server: str, pg_template: str, site: SampleSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """A database filled by a crawl of the sample site plus the seeds' story, served by
+    ``kliping web`` on 127.0.0.1 (one per test module)."""
+    if not SEEDS.exists():
+        pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
+    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
+        yield web

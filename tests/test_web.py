@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from html import unescape
 from urllib.parse import quote
@@ -16,31 +15,18 @@ import lxml.html
 import psycopg
 import pytest
 
-from kliping.sample_site.server import SampleSite
 from kliping.storage.stories import list_stories
 from tests.fix_web import (
     HOSTILE_TITLE,
     HOSTILE_URL,
-    SEEDS,
     Served,
     all_ids,
     api,
-    filled_and_served,
     page,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.slow  # every test here talks to a uvicorn server
-
-
-@pytest.fixture(scope="module")
-def web(
-    pg_server: str, pg_template: str, site: SampleSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    if not SEEDS.exists():
-        pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
-    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
-        yield web
 
 
 # --- the story list ---------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from kliping.sample_site.server import SampleSite
-from tests.fix_web import HOSTILE_TITLE, SEEDS, Served, filled_and_served
+from tests.fix_web import HOSTILE_TITLE, Served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags of a quiet, headless, offline browser: no GPU, sandbox (tests may run as root),
@@ -37,16 +36,6 @@ pytestmark = [
         reason="Chromium is not installed (apt-get install -y chromium; .ci/run does it)",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def web(
-    pg_server: str, pg_template: str, site: SampleSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    if not SEEDS.exists():
-        pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
-    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
-        yield web
 
 
 @pytest.fixture(scope="module")

@@ -20,16 +20,13 @@ import pytest
 from psycopg import errors, sql
 from psycopg.conninfo import make_conninfo
 
-from kliping.sample_site.server import SampleSite
 from tests.fix_db import _fresh_database, database_name
 from tests.fix_site import Kliping, kliping_env, wait_for
 from tests.fix_web import (
-    SEEDS,
     Filled,
     Served,
     all_ids,
     api,
-    filled_and_served,
     page,
     serve,
 )
@@ -37,16 +34,6 @@ from tests.test_read import _reader_sql
 
 WIB = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.slow  # every test here talks to a uvicorn server
-
-
-@pytest.fixture(scope="module")
-def web(
-    pg_server: str, pg_template: str, site: SampleSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    if not SEEDS.exists():
-        pytest.skip(f"{SEEDS} not present (the repo is expected next to ../shared)")
-    with filled_and_served(pg_server, pg_template, site, tmp_path_factory.mktemp("web")) as web:
-        yield web
 
 
 # --- outlets, articles, the API's documentation -----------------------------------------------
