@@ -28,10 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared lab/ toolkit
+from lab import many
 from lab.pg import fresh_database, rows, start_postgres
-from lab.procs import TreeWatch, _processes, _tree
+from lab.procs import TreeWatch, _processes, _tree, crawl_children
 
-ROOT = Path(__file__).resolve().parents[1]
 DECAY = math.exp(-1 / 60)  # per 1-second sample: the kernel's 1-minute load average
 
 
@@ -57,21 +58,6 @@ def load1() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def crawl_children(root: int, pids: list[int], processes: dict[int, tuple[int, float]]) -> int:
-    """The daemon's own `kliping crawl` children (a crawl's forkserver shows the crawl's
-    command line between its fork and its exec: not counted)."""
-    found = 0
-    for pid in pids:
-        if processes.get(pid, (0, 0.0))[0] != root:
-            continue
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        found += b"crawl" in argv and b"kliping" in argv
-    return found
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-crawls", default="0", help="KLIPING_MAX_CRAWLS (0: default)")
@@ -86,13 +72,7 @@ def main() -> None:
     try:
         url = fresh_database(admin, "capacity")
         registry = work / "outlets.toml"
-        path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p)
-        site = subprocess.Popen(
-            [sys.executable, "-m", "lab.many", "--copies", str(args.copies),
-             "--registry", str(registry)],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=path), stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert site.stdout is not None and site.stdout.readline().startswith("ready")
+        site = many.start(args.copies, registry)
         env = dict(
             os.environ, DATABASE_URL=url, KLIPING_OUTLETS=str(registry),
             KLIPING_HOME=str(work / "home"), KLIPING_DOWNLOAD_DELAY=args.delay,
@@ -113,7 +93,7 @@ def main() -> None:
             tree = _tree(daemon.pid, processes)
             own = own * DECAY + runnable(tree) * (1 - DECAY)
             peak_own = max(peak_own, own)
-            peak_children = max(peak_children, crawl_children(daemon.pid, tree, processes))
+            peak_children = max(peak_children, crawl_children(daemon.pid, processes))
             loads.append(load1())
             time.sleep(1.0)
         watch.done.set()

@@ -28,10 +28,12 @@ import time
 from pathlib import Path
 
 from kliping.sample_site.server import SampleSite
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared lab/ toolkit
+from lab import many
 from lab.pg import fresh_database, rows, start_postgres
 from lab.procs import TreeWatch
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = re.compile(r'^feeds = \["(http://127\.0\.0\.1:\d+)/', re.MULTILINE)
 
 
@@ -134,13 +136,7 @@ def main() -> None:
     results = []
     try:
         registry = work / "outlets.toml"
-        path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p)
-        site = subprocess.Popen(
-            [sys.executable, "-m", "lab.many", "--copies", str(args.copies),
-             "--registry", str(registry)],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=path), stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert site.stdout is not None and site.stdout.readline().startswith("ready")
+        site = many.start(args.copies, registry)
         text = registry.read_text()
         # Not the broken-pages outlet (rusak): its timeouts would make the slowest crawl the
         # whole run, measuring the download timeout instead of the workers.

@@ -11,8 +11,11 @@ prints "ready" once the registry is written.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -39,6 +42,19 @@ def serve_many(copies: int, scale: int = 0) -> Iterator[tuple[list[SampleSite], 
         parts = [renamed(site.registry_text(), str(i + 1) if i else "") for i, site in
                  enumerate(sites)]  # fmt: skip
         yield sites, "\n".join(parts)
+
+
+def start(copies: int, registry: Path) -> subprocess.Popen[str]:
+    """``python -m lab.many`` in its own process (a benchmark's crawls must not share its CPU
+    with the site's threads), returned once it has written ``registry``."""
+    root = Path(__file__).resolve().parents[1]
+    path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(root)) if p)
+    site = subprocess.Popen(
+        [sys.executable, "-m", "lab.many", "--copies", str(copies), "--registry", str(registry)],
+        cwd=root, env=dict(os.environ, PYTHONPATH=path), stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert site.stdout is not None and site.stdout.readline().startswith("ready")
+    return site
 
 
 def main() -> None:

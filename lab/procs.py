@@ -109,3 +109,21 @@ class TreeWatch(threading.Thread):
 
     def cpu_of(self, role: str) -> float:
         return sum(cpu for pid, cpu in self.cpu.items() if self.roles[pid] == role)
+
+
+def crawl_children(root: int, processes: dict[int, tuple[int, float]] | None = None) -> int:
+    """How many of ``root``'s own children run `kliping crawl` (a crawl's forkserver, in the
+    instant between its fork and its exec, still shows the crawl's command line: not counted,
+    as it is a grandchild)."""
+    processes = _processes() if processes is None else processes
+    found = 0
+    for pid, (parent, _) in processes.items():
+        if parent != root:
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except OSError:
+            continue
+        found += b"kliping" in argv and b"crawl" in argv
+    return found

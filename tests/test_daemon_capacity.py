@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-from pathlib import Path
 
 import pytest
 
-from lab.procs import _processes, _tree
+from lab.procs import crawl_children
 from tests.fix_db import rows
 from tests.fix_site import Kliping, wait_for
 
@@ -19,22 +18,6 @@ pytestmark = pytest.mark.slow  # starts a daemon and its crawls
 
 OUTLETS = ["detik", "kompas", "tribunnews", "antaranews", "liputan6", "tempo"]
 BOUND = 2
-
-
-def _crawl_children(root: int) -> int:
-    """The daemon's own children that run `kliping crawl` (not a crawl's forkserver in the
-    instant between its fork and its exec, when it still shows the crawl's command line)."""
-    found = 0
-    processes = _processes()
-    for pid in _tree(root, processes):
-        if processes.get(pid, (0, 0.0))[0] != root:
-            continue
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        found += b"kliping" in argv and b"crawl" in argv
-    return found
 
 
 def _most_at_once(db_url: str) -> int:
@@ -59,7 +42,7 @@ def test_never_more_crawls_than_the_bound_and_the_rest_queue(kliping: Kliping, d
     try:
 
         def all_crawled() -> bool:
-            seen_children.append(_crawl_children(daemon.pid))
+            seen_children.append(crawl_children(daemon.pid))
             assert daemon.poll() is None, daemon.stderr.read() if daemon.stderr else ""
             done = rows(db_url, "SELECT count(DISTINCT outlet) FROM crawl_runs"
                         " WHERE status <> 'running'")[0][0]  # fmt: skip
