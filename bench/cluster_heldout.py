@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 
-from cluster_quality import ID_EVENTS, UCI, load, without_time
+from cluster_quality import ID_EVENTS, UCI, _value, load, without_time
 
 from kliping.dedup.evaluate import bcubed, pairwise
 from kliping.dedup.offline import cluster_jsonl
@@ -56,17 +56,6 @@ def _job(args: tuple[str, int, dict[str, object]]) -> tuple[str, int, list[float
         for h in "AB":
             scores.append(bcubed({i: s for i, s in gold.items() if half(s) == h}, pred).f1)
     return name, seed, scores, cpu, len(rows)
-
-
-def _value(text: str) -> object:
-    if text == "None":
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def main(argv: list[str]) -> int:
