@@ -5,6 +5,7 @@ Indonesian outlets, plus broken pages, served on 127.0.0.1 for the demo, the tes
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -247,6 +248,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
+
+
+def port_free(port: int) -> bool:
+    """Whether ``serve`` could bind ``port`` on 127.0.0.1 now (with the server's own
+    SO_REUSEADDR: a port in TIME_WAIT from the last run is free to reuse)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 @contextmanager

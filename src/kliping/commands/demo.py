@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from kliping.cli import CommandError
 from kliping.commands.crawl import summary
 from kliping.commands.read import print_table
 from kliping.config.settings import Settings
-from kliping.sample_site.server import SampleSite, serve
+from kliping.sample_site.server import SampleSite, port_free, serve
 from kliping.storage import db
 from kliping.storage.demo import DEMO_BASE, DEMO_PORT
 
@@ -38,17 +37,6 @@ _FAST = {
 }
 
 
-def _port_free() -> bool:
-    with socket.socket() as probe:
-        # As the server will: a port in TIME_WAIT from the last demo is free to reuse.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", DEMO_PORT))
-            return True
-        except OSError:
-            return False
-
-
 @contextmanager
 def sample_site() -> Iterator[SampleSite]:
     """The sample site, its pages naming ``DEMO_BASE`` wherever it is really served.
@@ -57,7 +45,7 @@ def sample_site() -> Iterator[SampleSite]:
     children it starts) reach it as an HTTP proxy: the articles keep their URLs, so the same
     article is never stored twice under two ports.
     """
-    free = _port_free()
+    free = port_free(DEMO_PORT)
     with serve(SampleSite(), port=DEMO_PORT if free else 0, base=DEMO_BASE) as site:
         if not free:
             print(f"port {DEMO_PORT} is busy: sample site served on {site.address}, its"

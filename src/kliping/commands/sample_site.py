@@ -5,29 +5,18 @@ from __future__ import annotations
 
 import argparse
 import signal
-import socket
 import sys
 import threading
 from types import FrameType
 
 from kliping.cli import CommandError
-from kliping.sample_site.server import SampleSite, serve
+from kliping.sample_site.server import SampleSite, port_free, serve
 from kliping.storage.demo import DEMO_PORT
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def serve_command(args: argparse.Namespace) -> int:
     port = args.port
-    if not _free(port):
+    if not port_free(port):
         raise CommandError(
             f"port {port} is busy (a `kliping demo` running?); --port N serves elsewhere"
             + (" (its articles then have other URLs than the demo's)" if port == DEMO_PORT else "")
