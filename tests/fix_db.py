@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -100,3 +103,41 @@ def empty_db_url(pg_server: str) -> Iterator[str]:
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as c:
         yield c
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_reader_sql() -> str:
+    """The README's SQL that creates the read-only role."""
+    section = README.read_text("utf-8").split("## Reading stories", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sql\n(.*?)```", section, re.S)
+    found = [b for b in blocks if "CREATE ROLE" in b]
+    assert len(found) == 1, "README 'Reading stories' needs one SQL block creating the role"
+    return found[0]
+
+
+@contextmanager
+def readme_reader(admin: psycopg.Connection, url: str) -> Iterator[str]:
+    """The README's read-only role, made by its script as an operator would adapt it (its own
+    role, password and database) on ``url``'s database; yields the role's conninfo and drops
+    the role after. Skips where the test server's user may not create roles."""
+    role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
+    dbname = database_name(url)
+    script = (
+        readme_reader_sql()
+        .replace("kliping_reader", role)
+        .replace("'change-me'", sql.Literal(password).as_string(admin))
+        .replace(" kliping ", " " + sql.Identifier(dbname).as_string(admin) + " ")
+    )
+    assert role in script and password in script and dbname in script
+    try:
+        for statement in filter(str.strip, script.split(";")):
+            admin.execute(statement)
+    except psycopg.errors.InsufficientPrivilege:
+        pytest.skip("the test server's user may not create roles")
+    try:
+        yield make_conninfo(url, user=role, password=password)
+    finally:
+        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

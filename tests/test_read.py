@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,14 +19,13 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from psycopg import errors, sql
-from psycopg.conninfo import make_conninfo
+from psycopg import errors
 
 from kliping.dedup.store import cluster_pending
 from kliping.sample_site.server import SampleSite
-from kliping.storage.articles import ArticleRecord, upsert_article
-from tests.fix_db import _fresh_database, database_name
+from tests.fix_db import _fresh_database, readme_reader
 from tests.fix_site import Kliping, kliping_env
+from tests.fix_web import store
 
 WIB = ZoneInfo("Asia/Jakarta")
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -414,68 +412,42 @@ def test_readme_example_query_finds_stories_in_the_sample_data(crawled: Crawled)
     assert all(len(names) >= 3 for names in outlets.values())
 
 
-def _reader_sql() -> str:
-    """The README's SQL that creates the read-only role."""
-    section = README.read_text("utf-8").split("## Reading stories", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sql\n(.*?)```", section, re.S)
-    found = [b for b in blocks if "CREATE ROLE" in b]
-    assert len(found) == 1, "README 'Reading stories' needs one SQL block creating the role"
-    return found[0]
-
-
 def test_readme_read_only_role_reads_only_the_views(crawled: Crawled, pg_server: str) -> None:
-    role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
-    dbname = database_name(crawled.url)
-    with psycopg.connect(crawled.url, autocommit=True) as admin:
-        # The README's script as an operator would adapt it: its role, password and database.
-        script = (
-            _reader_sql()
-            .replace("kliping_reader", role)
-            .replace("'change-me'", sql.Literal(password).as_string(admin))
-            .replace(" kliping ", " " + sql.Identifier(dbname).as_string(admin) + " ")
-        )
-        assert role in script and password in script and dbname in script
-        try:
-            for statement in filter(str.strip, script.split(";")):
-                admin.execute(statement)
-        except errors.InsufficientPrivilege:
-            pytest.skip("the test server's user may not create roles")
-        try:
-            reader_url = make_conninfo(crawled.url, user=role, password=password)
-            with psycopg.connect(reader_url, autocommit=True) as reader:
-                overview = reader.execute("SELECT count(*) FROM story_overview").fetchone()
-                articles = reader.execute("SELECT count(*) FROM story_articles").fetchone()
-                assert overview == crawled.sql("SELECT count(*) FROM story_overview")[0]
-                assert articles == crawled.sql("SELECT count(*) FROM story_articles")[0]
-                for denied in (
-                    "SELECT count(*) FROM articles",
-                    "SELECT count(*) FROM stories",
-                    "SELECT count(*) FROM story_members",
-                    "INSERT INTO stories (label) VALUES ('x')",
-                    "UPDATE story_overview SET title = 'x'",
-                    "DELETE FROM story_overview",
-                ):
-                    with pytest.raises(errors.InsufficientPrivilege):
-                        reader.execute(denied)
-            # The CLI reads as this role too (without migrating).
-            as_reader = Kliping(dict(crawled.kliping.env, DATABASE_URL=reader_url))
-            done = as_reader.run("stories", "--json", *ALL)
-            assert done.returncode == 0, done.stderr[-2000:]
-            assert done.stdout == crawled.run("stories", "--json", *ALL)
-            # Search reads the views' search vector (migration 0003), so the role may search.
-            done = as_reader.run("stories", "--json", "--search", "gempa", *ALL)
-            assert done.returncode == 0, done.stderr[-2000:]
-            assert done.stdout == crawled.run("stories", "--json", "--search", "gempa", *ALL)
-            assert done.stdout.strip()
-            # Commands that need the tables say so in one line, with their own exit code.
-            for command in (("status",), ("db", "status"), ("db", "check")):
-                done = as_reader.run(*command)
-                assert done.returncode == 77, (command, done.stderr[-2000:])
-                assert "needs the database owner's role" in done.stderr
-                assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-        finally:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    with (
+        psycopg.connect(crawled.url, autocommit=True) as admin,
+        readme_reader(admin, crawled.url) as reader_url,
+    ):
+        with psycopg.connect(reader_url, autocommit=True) as reader:
+            overview = reader.execute("SELECT count(*) FROM story_overview").fetchone()
+            articles = reader.execute("SELECT count(*) FROM story_articles").fetchone()
+            assert overview == crawled.sql("SELECT count(*) FROM story_overview")[0]
+            assert articles == crawled.sql("SELECT count(*) FROM story_articles")[0]
+            for denied in (
+                "SELECT count(*) FROM articles",
+                "SELECT count(*) FROM stories",
+                "SELECT count(*) FROM story_members",
+                "INSERT INTO stories (label) VALUES ('x')",
+                "UPDATE story_overview SET title = 'x'",
+                "DELETE FROM story_overview",
+            ):
+                with pytest.raises(errors.InsufficientPrivilege):
+                    reader.execute(denied)
+        # The CLI reads as this role too (without migrating).
+        as_reader = Kliping(dict(crawled.kliping.env, DATABASE_URL=reader_url))
+        done = as_reader.run("stories", "--json", *ALL)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == crawled.run("stories", "--json", *ALL)
+        # Search reads the views' search vector (migration 0003), so the role may search.
+        done = as_reader.run("stories", "--json", "--search", "gempa", *ALL)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == crawled.run("stories", "--json", "--search", "gempa", *ALL)
+        assert done.stdout.strip()
+        # Commands that need the tables say so in one line, with their own exit code.
+        for command in (("status",), ("db", "status"), ("db", "check")):
+            done = as_reader.run(*command)
+            assert done.returncode == 77, (command, done.stderr[-2000:])
+            assert "needs the database owner's role" in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 # --- the seeds' story -------------------------------------------------------------------------
@@ -541,20 +513,6 @@ OTHERS = [
 ]
 
 
-def _store(conn: psycopg.Connection, outlet: str, when: str, title: str, text: str) -> int:
-    record = ArticleRecord(
-        url=f"https://{outlet}.example/{when[:10]}/{re.sub(r'[^a-z0-9]+', '-', title.lower())}",
-        outlet=outlet,
-        title=title,
-        text=text,
-        published=datetime.fromisoformat(when),
-        authors=(),
-        language="id",
-        pages=1,
-    )
-    return upsert_article(conn, record)[0]
-
-
 def _seed(name: str) -> str:
     path = SEEDS / name
     if not path.exists():
@@ -566,17 +524,17 @@ def test_the_seeds_story_shows_both_articles(kliping: Kliping, db_url: str) -> N
     poskupang_text = _seed("poskupang_biden_putin.txt")
     medcom_text = _seed("medcom_biden_putin.txt")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        poskupang = _store(
+        poskupang = store(
             conn, "poskupang", "2021-12-31T07:30:00+07:00",
             "Putin Peringatkan Biden, Sanksi Baru atas Ukraina Bisa Putus Hubungan AS-Rusia",
             poskupang_text,
         )  # fmt: skip
-        medcom = _store(
+        medcom = store(
             conn, "medcom", "2021-12-31T09:45:00+07:00",
             "Biden Ancam Respons Tegas Jika Rusia Serbu Ukraina, Putin: Sanksi Kesalahan Besar",
             medcom_text,
         )  # fmt: skip
-        others = {_store(conn, *other) for other in OTHERS}
+        others = {store(conn, *other) for other in OTHERS}
         assert cluster_pending(conn) == 2 + len(OTHERS)
         (story_id,), = conn.execute(
             "SELECT story_id FROM story_members WHERE article_id = %s", (poskupang,)

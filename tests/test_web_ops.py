@@ -3,7 +3,6 @@ documentation, the read-only role, a database that goes away, and the command it
 
 from __future__ import annotations
 
-import secrets
 import socket
 import subprocess
 import urllib.error
@@ -17,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from psycopg import errors, sql
+from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from tests.fix_db import _fresh_database, database_name
+from tests.fix_db import _fresh_database, database_name, readme_reader
 from tests.fix_site import Kliping, kliping_env, wait_for
 from tests.fix_web import (
     Filled,
@@ -30,7 +29,6 @@ from tests.fix_web import (
     page,
     serve,
 )
-from tests.test_read import _reader_sql
 
 WIB = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.slow  # every test here talks to a uvicorn server
@@ -121,47 +119,30 @@ def test_nothing_writes(web: Served) -> None:
 
 
 def test_read_only_role_reads_the_story_pages(web: Served, tmp_path: Path) -> None:
-    role, password = f"kliping_reader_{secrets.token_hex(4)}", secrets.token_hex(12)
-    with psycopg.connect(web.data.url, autocommit=True) as admin:
-        script = (
-            _reader_sql()
-            .replace("kliping_reader", role)
-            .replace("'change-me'", sql.Literal(password).as_string(admin))
-            .replace(" kliping ", " " + sql.Identifier(database_name(web.data.url))
-                     .as_string(admin) + " ")
-        )  # fmt: skip
-        try:
-            for statement in filter(str.strip, script.split(";")):
-                admin.execute(statement)
-        except errors.InsufficientPrivilege:
-            pytest.skip("the test server's user may not create roles")
-        try:
-            with serve(make_conninfo(web.data.url, user=role, password=password)) as base:
-                reader = Served(base, web.data)
-                story_id = web.data.story_of(web.data.seeds[0])
-                assert all_ids(reader) == all_ids(web)
-                assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
-                assert api(reader, f"/api/stories/{story_id}") == api(
-                    web, f"/api/stories/{story_id}"
-                )
-                assert "poskupang" in page(reader, f"/stories/{story_id}")
-                status, _, body = reader.get("/outlets")
-                assert status == 403 and "read-only role" in body.decode()
-                # An article: what the views carry (its story, outlet, title, URL), no text.
-                article = web.data.seeds[0]
-                found = api(reader, f"/api/articles/{article}")
-                full = api(web, f"/api/articles/{article}")
-                assert found["text"] is None and full["text"]
-                for key in ("outlet", "title", "url", "published", "story_id", "story_title"):
-                    assert found[key] == full[key], key
-                assert "reads only the views" in page(reader, f"/articles/{article}")
-            # `kliping web` itself starts as this role (it may not migrate: it reads as is).
-            with _kliping_web(web, make_conninfo(web.data.url, user=role, password=password),
-                              tmp_path) as reader:  # fmt: skip
-                assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
-        finally:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    with (
+        psycopg.connect(web.data.url, autocommit=True) as admin,
+        readme_reader(admin, web.data.url) as reader_url,
+    ):
+        with serve(reader_url) as base:
+            reader = Served(base, web.data)
+            story_id = web.data.story_of(web.data.seeds[0])
+            assert all_ids(reader) == all_ids(web)
+            assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
+            assert api(reader, f"/api/stories/{story_id}") == api(web, f"/api/stories/{story_id}")
+            assert "poskupang" in page(reader, f"/stories/{story_id}")
+            status, _, body = reader.get("/outlets")
+            assert status == 403 and "read-only role" in body.decode()
+            # An article: what the views carry (its story, outlet, title, URL), no text.
+            article = web.data.seeds[0]
+            found = api(reader, f"/api/articles/{article}")
+            full = api(web, f"/api/articles/{article}")
+            assert found["text"] is None and full["text"]
+            for key in ("outlet", "title", "url", "published", "story_id", "story_title"):
+                assert found[key] == full[key], key
+            assert "reads only the views" in page(reader, f"/articles/{article}")
+        # `kliping web` itself starts as this role (it may not migrate: it reads as is).
+        with _kliping_web(web, reader_url, tmp_path) as reader:
+            assert all_ids(reader, "&q=gempa") == all_ids(web, "&q=gempa")
 
 
 def test_database_gone_is_a_503_not_a_hang(pg_server: str, pg_template: str) -> None:
