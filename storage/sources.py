@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,16 +48,21 @@ def record_source(
     )
 
 
-def source_history(conn: psycopg.Connection, outlet: str, runs: int = 10) -> list[SourceRun]:
-    """The per-source rows of the outlet's last ``runs`` finished runs, oldest first."""
+def source_history(
+    conn: psycopg.Connection, outlets: Sequence[str], runs: int = 10
+) -> list[SourceRun]:
+    """The per-source rows of each outlet's last ``runs`` finished runs, oldest first; one
+    query for all of them (`kliping status` asks for the whole registry)."""
     with conn.cursor(row_factory=class_row(SourceRun)) as cur:
         cur.execute(
             "SELECT s.run_id, r.started_at, r.outlet, s.source, s.kind, s.entries, s.accepted,"
             "       s.rejected_sample"
             " FROM source_stats s JOIN crawl_runs r ON r.id = s.run_id"
-            " WHERE r.id IN (SELECT id FROM crawl_runs WHERE outlet = %s AND status <> 'running'"
-            "                ORDER BY started_at DESC, id DESC LIMIT %s)"
+            " WHERE r.id IN (SELECT last.id FROM unnest(%s::text[]) AS o(outlet)"
+            "                CROSS JOIN LATERAL (SELECT id FROM crawl_runs"
+            "                   WHERE outlet = o.outlet AND status <> 'running'"
+            "                   ORDER BY started_at DESC, id DESC LIMIT %s) AS last)"
             " ORDER BY r.started_at, r.id, s.source",
-            (outlet, runs),
+            (list(outlets), runs),
         )
         return cur.fetchall()

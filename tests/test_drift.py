@@ -68,21 +68,23 @@ def test_source_stats_round_trip_and_accumulate(conn: psycopg.Connection) -> Non
         ids.append(run_id)
     running = start_run(conn, "tempo", "cli")  # an unfinished run is not history yet
     record_source(conn, running, FEED, "feed", 1, 1, [])
-    history = source_history(conn, "tempo")
+    history = source_history(conn, ["tempo"])
     assert [r.run_id for r in history] == ids
     assert [(r.entries, r.accepted) for r in history] == [(10, 9), (10, 10), (10, 0)]
     assert len(history[-1].rejected_sample) == SAMPLE
     (drift,) = assess(history)
     assert "none of 10 entries" in drift.reason
-    assert source_history(conn, "tempo", runs=1)[0].run_id == ids[-1]
+    assert source_history(conn, ["tempo"], runs=1)[0].run_id == ids[-1]
 
 
 @pytest.mark.slow  # runs `kliping crawl` as a child process
 def test_a_crawl_records_per_source_counts(kliping: Kliping, db_url: str) -> None:
     assert kliping.run("crawl", "kompas", "detik").returncode == 0
     with psycopg.connect(db_url) as conn:
-        kompas = source_history(conn, "kompas")
-        detik = source_history(conn, "detik")
+        kompas = source_history(conn, ["kompas"])
+        detik = source_history(conn, ["detik"])
+        both = source_history(conn, ["kompas", "detik"])  # one query for several outlets
+    assert {(r.run_id, r.source) for r in both} == {(r.run_id, r.source) for r in kompas + detik}
     kinds = {r.kind for r in kompas} | {r.kind for r in detik}
     assert {"feed", "section", "sitemap"} <= kinds
     for row in kompas + detik:

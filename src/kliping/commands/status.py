@@ -53,7 +53,7 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         beat = requests.heartbeat(conn)
         last = runs.last_runs(conn)
         queued = requests.pending(conn)
-        history = [row for key in registry for row in sources.source_history(conn, key)]
+        history = sources.source_history(conn, list(registry))
         failed = alerts.failed_deliveries(conn)
         workers = queue_state.workers(conn)  # KLIPING_WORKERS=external: the task queue's
         jobs = queue_state.waiting(conn)
