@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -121,30 +121,12 @@ class StoryStore:
     def _apply_merges(self, conn: psycopg.Connection, touched: set[int], events: set[int]) -> None:
         """The engine joined two stories (an article bridged them) or two events within one:
         so does the database."""
-        for absorbed, surviving in self.engine.drain_event_merges():
-            into = self._event_id(conn, surviving)
-            gone = self.event_ids.get(absorbed)
-            self.event_ids[absorbed] = into
-            if gone is None or gone == into:
-                continue
-            clusters.merge_event(conn, gone, into)
-            for label, event_id in self.event_ids.items():
-                if event_id == gone:
-                    self.event_ids[label] = into
-            events.discard(gone)
-            events.add(into)
-        for absorbed, surviving in self.engine.drain_merges():
-            into = self._story_id(conn, surviving)
-            gone = self.story_ids.get(absorbed)
-            self.story_ids[absorbed] = into
-            if gone is None or gone == into:
-                continue
-            clusters.merge_story(conn, gone, into)
-            for label, story_id in self.story_ids.items():
-                if story_id == gone:
-                    self.story_ids[label] = into
-            touched.discard(gone)
-            touched.add(into)
+        merges = self.engine.drain_event_merges()
+        _follow(conn, merges, self.event_ids, self._event_id, clusters.merge_event, events)
+        merges = self.engine.drain_merges()
+        for gone, into in _follow(
+            conn, merges, self.story_ids, self._story_id, clusters.merge_story, touched
+        ):
             log.info("merged story %d into %d", gone, into)
 
     def _add_all(self, docs: list[Doc]) -> Iterator[Assignment]:
@@ -183,3 +165,31 @@ def _as_clustered(rows: list[clusters.ClusteredRow]) -> list[clusters.ClusteredR
 def cluster_pending(conn: psycopg.Connection) -> int:
     """One-shot: rebuild the state from the database, then assign what is pending."""
     return StoryStore().cluster_pending(conn)
+
+
+def _follow(
+    conn: psycopg.Connection,
+    merges: list[tuple[str, str]],
+    ids: dict[str, int],
+    id_for: Callable[[psycopg.Connection, str], int],
+    merge: Callable[[psycopg.Connection, int, int], None],
+    dirty: set[int],
+) -> list[tuple[int, int]]:
+    """Apply the engine's merges (absorbed label, surviving label) of stories or of events to
+    their rows: ``ids`` (label -> row id) follows them, ``dirty`` holds the rows to refresh.
+    Returns the (gone, into) row pairs merged."""
+    done = []
+    for absorbed, surviving in merges:
+        into = id_for(conn, surviving)
+        gone = ids.get(absorbed)
+        ids[absorbed] = into
+        if gone is None or gone == into:
+            continue
+        merge(conn, gone, into)
+        for label, row in ids.items():
+            if row == gone:
+                ids[label] = into
+        dirty.discard(gone)
+        dirty.add(into)
+        done.append((gone, into))
+    return done
