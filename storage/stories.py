@@ -25,6 +25,11 @@ class StoryRow:
     event_count: int
 
 
+# What every story query selects: the row's own fields by name, so a column added to the view
+# (as event_count was) cannot break the rows (``SELECT *`` did).
+STORY_COLUMNS = sql.SQL(", ").join(sql.Identifier(f.name) for f in fields(StoryRow))
+
+
 @dataclass(frozen=True)
 class EventRow:
     story_id: int
@@ -64,8 +69,9 @@ def list_stories(
     """Stories newest first (by their last article)."""
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
         cur.execute(
-            """
-            SELECT o.* FROM story_overview o
+            sql.SQL(
+                """
+            SELECT {columns} FROM story_overview o
             WHERE (%(since)s::timestamptz IS NULL OR o.last_seen >= %(since)s)
               AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
               AND o.article_count >= %(min_size)s
@@ -75,7 +81,8 @@ def list_stories(
                       AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
             ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
             LIMIT %(limit)s
-            """,
+            """
+            ).format(columns=STORY_COLUMNS),
             {
                 "since": since,
                 "outlet": outlet,
@@ -114,7 +121,8 @@ def story_events(conn: psycopg.Connection, story_ids: list[int]) -> list[EventRo
 
 def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        cur.execute("SELECT * FROM story_overview WHERE story_id = %s", (story_id,))
+        query = sql.SQL("SELECT {columns} FROM story_overview WHERE story_id = %s")
+        cur.execute(query.format(columns=STORY_COLUMNS), (story_id,))
         return cur.fetchone()
 
 

@@ -15,24 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import class_row
 
-from kliping.storage.runs import CrawlRun
-from kliping.storage.stories import StoryRow
-
-STORY_COLUMNS = sql.SQL(", ").join(
-    map(
-        sql.Identifier,
-        (
-            "story_id",
-            "title",
-            "first_seen",
-            "last_seen",
-            "article_count",
-            "outlet_count",
-            "outlets",
-            "event_count",
-        ),
-    )
-)
+from kliping.storage.stories import STORY_COLUMNS, StoryRow
 
 
 @dataclass(frozen=True)
@@ -89,13 +72,6 @@ def list_stories(
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
         cur.execute(query, params)
         return cur.fetchall()
-
-
-def get_story(conn: psycopg.Connection, story_id: int) -> StoryRow | None:
-    with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        query = sql.SQL("SELECT {columns} FROM story_overview WHERE story_id = %s")
-        cur.execute(query.format(columns=STORY_COLUMNS), (story_id,))
-        return cur.fetchone()
 
 
 @dataclass(frozen=True)
@@ -160,26 +136,6 @@ class OutletActivity:
 
 # How many recent runs decide "failing": three rule out one network blip.
 RECENT_RUNS = 3
-
-
-def last_runs(conn: psycopg.Connection, outlets: list[str]) -> dict[str, CrawlRun]:
-    """The latest run of each outlet: one probe of the index crawl_runs_outlet_started per
-    outlet (runs.last_runs sorts every run ever: ~50 ms with 14k runs, bench/web.py)."""
-    with conn.cursor(row_factory=class_row(CrawlRun)) as cur:
-        cur.execute(
-            """
-            SELECT r.id, r.outlet, r.trigger, r.started_at, r.finished_at, r.status,
-                   r.pages_fetched, r.articles_new, r.articles_updated, r.articles_skipped,
-                   r.failures, r.failure_reasons, r.error
-            FROM unnest(%s::text[]) AS o(outlet)
-            CROSS JOIN LATERAL (
-                SELECT * FROM crawl_runs c WHERE c.outlet = o.outlet
-                ORDER BY c.started_at DESC, c.id DESC LIMIT 1
-            ) r
-            """,
-            (outlets,),
-        )
-        return {run.outlet: run for run in cur.fetchall()}
 
 
 def crawled_outlets(conn: psycopg.Connection) -> list[str]:

@@ -67,7 +67,7 @@ def test_runs_record_counts_and_abandon_dead_ones(conn: psycopg.Connection) -> N
     runs.finish_run(conn, done, "ok", {"pages_fetched": 3, "articles_new": 2}, {"http 500": 1})
     runs.start_run(conn, "kompas", "schedule")
     assert runs.abandon_stale_runs(conn) == ["kompas"]
-    last = runs.last_runs(conn)
+    last = runs.last_runs(conn, ["detik", "kompas"])
     assert last["detik"].status == "ok" and last["detik"].articles_new == 2
     assert last["detik"].failure_reasons == {"http 500": 1}
     assert last["kompas"].status == "abandoned"

@@ -51,7 +51,7 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
     registry = load(args)
     with db.connect(db.database_url(args.settings)) as conn:
         beat = requests.heartbeat(conn)
-        last = runs.last_runs(conn)
+        last = runs.last_runs(conn, list(registry))
         queued = requests.pending(conn)
         history = sources.source_history(conn, list(registry))
         failed = alerts.failed_deliveries(conn)

@@ -15,7 +15,6 @@ from kliping.storage.web_queries import (
     RECENT_RUNS,
     articles_per_day,
     crawled_outlets,
-    last_runs,
     outlet_activity,
 )
 from kliping.web.format import iso, run_json
@@ -58,7 +57,7 @@ def outlet_health(
     today = now.astimezone(WIB).date()
     days = [today - timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
     keys = sorted(set(registry) | set(crawled_outlets(conn)))
-    last = last_runs(conn, keys)
+    last = runs.last_runs(conn, keys)
     activity = outlet_activity(conn, keys)
     counts = articles_per_day(conn, keys, days[0], "Asia/Jakarta")
     out = []
