@@ -35,7 +35,7 @@ def figures() -> dict[str, registry_real.Figures]:
 NO_DATA = {"tribunjatim"} | {  # Tribun sites: real URLs in tests/data/real_tribun_sites.tsv
     "tribunjateng", "surya", "tribunjogja", "wartakota", "tribunsolo", "tribunjambi",
     "banjarmasinpost", "tribunpontianak", "tribunmanado", "tribunmadura", "posbelitung",
-    "tribunbanyumas", "tribunpapua", "tribunlampung", "tribunkaltim", "tribunkalteng",
+    "tribunbanyumas", "tribunpapua", "tribunlampung", "tribunkalteng",
     "tribunjakarta", "tribunambon",
 }  # fmt: skip
 
