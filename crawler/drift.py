@@ -105,3 +105,12 @@ def judge(share: SourceShare) -> Drift | None:
 def assess(history: Sequence[SourceRun]) -> list[Drift]:
     """Every drifting source in ``history`` (see ``judge``)."""
     return [d for d in map(judge, shares(history)) if d is not None]
+
+
+def onset(history: Sequence[SourceRun]) -> list[Drift]:
+    """Drift in each outlet's latest run that its run before did not show: what the daemon logs,
+    so a source that keeps drifting is said once, not after every run."""
+    latest = {row.outlet: row.run_id for row in history}  # oldest first: the last row wins
+    earlier = [row for row in history if row.run_id != latest[row.outlet]]
+    before = {(d.outlet, d.source) for d in assess(earlier)}
+    return [d for d in assess(history) if (d.outlet, d.source) not in before]

@@ -41,6 +41,10 @@ class SampleSite:
             self.outlets[article.outlet].append(article)
         self.hits: Counter[str] = Counter()
         self.base = ""  # what the pages name
+        # Outlets whose listings name their articles under a new URL shape (as Tempo and
+        # Tribunnews did within a year, issue 17): flipped at runtime by a test, the site keeps
+        # serving; the registry's pattern no longer takes the listed URLs as articles.
+        self.moved: set[str] = set()
         self.address = ""  # where it is served (the same, unless served behind a base)
         self._cache: dict[tuple[str, int], bytes] = {}
         self._lock = threading.Lock()
@@ -61,6 +65,12 @@ class SampleSite:
 
     def url(self, article: SampleArticle) -> str:
         return self.base + article.path
+
+    def listed(self, article: SampleArticle) -> str:
+        """The article's URL as feeds, sitemaps, sections and archives list it."""
+        if article.outlet in self.moved:
+            return f"{self.base}/{article.outlet}/baru/{article.record['id']}"
+        return self.url(article)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -106,7 +116,7 @@ class SampleSite:
                 "<item><title>{}</title><link>{}?utm_source=rss&amp;utm_medium=feed</link>"
                 "<pubDate>{}</pubDate><description>{}</description></item>".format(
                     escape(a.record["title"]),
-                    escape(self.url(a)),
+                    escape(self.listed(a)),
                     format_datetime(a.published),
                     escape(a.record["paragraphs"][0][:200]),
                 )
@@ -121,8 +131,9 @@ class SampleSite:
     def news_sitemap(self, outlet: str) -> bytes:
         urls = []
         for a in self.outlets.get(outlet, []):
+            loc = escape(self.listed(a))
             urls.append(
-                f"<url><loc>{escape(self.url(a))}</loc><lastmod>{a.published.isoformat()}</lastmod>"
+                f"<url><loc>{loc}</loc><lastmod>{a.published.isoformat()}</lastmod>"
                 "<news:news><news:publication><news:name>{}</news:name><news:language>id"
                 "</news:language></news:publication><news:publication_date>{}"
                 "</news:publication_date><news:title>{}</news:title></news:news></url>".format(
@@ -154,7 +165,8 @@ class SampleSite:
         links = [f'<a href="{self.base}/{outlet}/indeks">Indeks</a>', '<a href="/">Beranda</a>']
         for a in self.corpus:
             if a.outlet == outlet:
-                links.append(f'<h2><a href="{a.path}">{escape(a.record["title"])}</a></h2>')
+                href = self.listed(a) if outlet in self.moved else a.path
+                links.append(f'<h2><a href="{href}">{escape(a.record["title"])}</a></h2>')
         return _html(outlet, "".join(links))
 
     def archive(self, outlet: str, day: date, page: int) -> bytes:
@@ -163,7 +175,7 @@ class SampleSite:
         listed.sort(key=lambda a: a.published, reverse=True)
         chunk = listed[(page - 1) * ARCHIVE_PAGE_SIZE : page * ARCHIVE_PAGE_SIZE]
         body = "".join(
-            f'<li><a href="{self.url(a)}">{escape(a.record["title"])}</a></li>' for a in chunk
+            f'<li><a href="{self.listed(a)}">{escape(a.record["title"])}</a></li>' for a in chunk
         )
         return _html(f"Indeks {outlet} {day}", f"<ul>{body}</ul>")
 

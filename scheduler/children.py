@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
-from kliping.storage import requests, runs
+from kliping.crawler import drift
+from kliping.storage import requests, runs, sources
 
 if TYPE_CHECKING:
     from kliping.dedup.store import StoryStore
@@ -115,6 +116,9 @@ class CrawlChildren:
             self.stories.cluster_pending(conn)
         if code == 0:
             self.failures.pop(outlet, None)
+            for found in drift.onset(sources.source_history(conn, [outlet])):
+                # Said once, when it starts; `kliping status` shows it while it lasts.
+                log.warning(found.line(), extra={"fields": {"outlet": outlet, "run": run_id}})
 
     def _run_child(self, outlet: str, trigger: str, run_id: int) -> int | str | None:
         """The child's exit code; None when stopping before it started; "timeout"."""

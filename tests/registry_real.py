@@ -1,8 +1,9 @@
 """The registry against real URLs: per-outlet recall, false positives, variant folding, merges.
 
 Reads ``../shared/data/real_urls_dev.tsv`` (12,610 labelled URLs of the registry's outlets,
-2014-2026) and runs every URL through ``kliping outlets match``'s
-code. ``python -m tests.registry_real`` prints the per-outlet table for docs/outlets.md.
+2014-2026) and the outlet folders of ``tests/data/registry/``, and runs every URL through
+``kliping outlets match``'s code. ``python -m tests.registry_real`` prints the per-outlet table
+for docs/outlets.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from kliping.config.outlets import Registry, load_registry
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 URLS = DATA / "real_urls_dev.tsv"
+# Outlets with no URL in real_urls_dev.tsv: one folder per outlet, urls.tsv (labelled real URLs,
+# each with its repo@commit:path) and SOURCES.md (where each fact comes from, how well, how recent).
+FIXTURES = Path(__file__).parent / "data" / "registry"
 # Each labelled variant of real_urls_dev.tsv beside the article URL it is a form of (by hand).
 VARIANTS = Path(__file__).parent / "data" / "real_variants.tsv"
 _SLUG_WORD = re.compile(r"[a-z]{3,}")
@@ -41,8 +45,13 @@ class Figures:
 
 
 def rows() -> list[dict[str, str]]:
+    """real_urls_dev.tsv, then every outlet folder's urls.tsv (same url/outlet/label columns)."""
     with URLS.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+        out = list(csv.DictReader(f, delimiter="\t"))
+    for path in sorted(FIXTURES.glob("*/urls.tsv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            out.extend(csv.DictReader(f, delimiter="\t"))
+    return out
 
 
 def variant_pairs() -> list[tuple[str, str, str]]:
@@ -124,7 +133,10 @@ DOC = """
 ## Measured against real URLs
 
 Every URL of `../shared/data/real_urls_dev.tsv` (12,610 real URLs of 2014-2026, labelled article /
-non-article / media / variant / other site) run through `kliping outlets match`'s code, by
+non-article / media / variant / other site), and of the outlets with no URL there the labelled real
+URLs of their folder `tests/data/registry/<key>/` (`urls.tsv`, each URL with its repo@commit:path;
+`SOURCES.md`: where each fact comes from, how well and how recent), run through
+`kliping outlets match`'s code, by
 `PYTHONPATH=$PWD/src python -m tests.registry_real --doc` (floors: `tests/floors_registry.toml`,
 checked by `tests/test_registry_real.py`). *recall*: articles taken as the outlet's articles;
 *accepted*: non-articles and media pages taken as articles, other sites' URLs taken as this

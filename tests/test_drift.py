@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from kliping.crawler.drift import assess, shares
+from kliping.crawler.drift import assess, onset, shares
 from kliping.storage.runs import finish_run, start_run
 from kliping.storage.sources import SAMPLE, SourceRun, record_source, source_history
 from tests.fix_site import Kliping
@@ -55,6 +55,15 @@ def test_only_sources_of_the_latest_run_are_judged() -> None:
     got = shares(history)
     assert [s.source for s in got] == [FEED]
     assert got[0].usual == 1.0 and got[0].baseline_runs == 2
+
+
+def test_onset_is_the_run_where_drift_starts_not_every_run_after() -> None:
+    good = [_run(1, 20, 20), _run(2, 20, 19)]
+    (first,) = onset([*good, _run(3, 20, 0)])
+    assert "none of 20 entries" in first.reason
+    assert assess([*good, _run(3, 20, 0), _run(4, 20, 0)])  # still drifting ...
+    assert onset([*good, _run(3, 20, 0), _run(4, 20, 0)]) == []  # ... but already said
+    assert onset(good) == []
 
 
 def test_source_stats_round_trip_and_accumulate(conn: psycopg.Connection) -> None:
