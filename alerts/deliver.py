@@ -13,6 +13,7 @@ import psycopg
 from kliping.alerts import digest, senders
 from kliping.config.alert_settings import AlertSettings
 from kliping.storage import alerts as outbox
+from kliping.storage import db
 from kliping.storage.alerts import Alert
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def serve(conninfo: str, stop: threading.Event, settings: AlertSettings) -> Tall
     total, delay, pruned_at = Tally(), 1.0, 0.0
     while not stop.is_set():
         try:
-            with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
+            with db.connect(conninfo, upgrade=False) as conn:
                 outbox.listen(conn)
                 delay = 1.0
                 while not stop.is_set():

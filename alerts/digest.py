@@ -10,8 +10,8 @@ from typing import Any
 
 import psycopg
 
-from kliping.alerts.match import WIB
 from kliping.alerts.watchlists import Watchlist, all_watchlists
+from kliping.config.extract_rules import WIB
 from kliping.storage import alerts as outbox
 
 

@@ -13,18 +13,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 
 from kliping.alerts.watchlists import Watchlist, all_watchlists
+from kliping.config.extract_rules import WIB
 from kliping.storage import alerts as outbox
 from kliping.storage import watchlists as table
 from kliping.storage.clusters import now
 
 log = logging.getLogger(__name__)
 
-WIB = ZoneInfo("Asia/Jakarta")
 LINKS = 20  # articles listed in an alert; a big event's others are counted, not listed
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
-from kliping.storage import requests, runs
+from kliping.config.limits import STOP_GRACE_SECONDS
+from kliping.storage import db, requests, runs
 
 if TYPE_CHECKING:
     from kliping.dedup.store import StoryStore
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
 WAKE_SECONDS = 0.5  # how often a crawl waiting for a free place checks for a stop
 
 
@@ -45,7 +45,7 @@ class CrawlChildren:
     stories: StoryStore
 
     def _connect(self) -> psycopg.Connection:
-        return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10)
+        return db.connect(self.conninfo, upgrade=False)
 
     def _retry_later(self, outlet: str, why: str) -> None:
         raise NotImplementedError  # the daemon schedules it
