@@ -9,11 +9,12 @@ import time
 from dataclasses import dataclass
 
 import psycopg
-from psycopg import sql
 
-from kliping.alerts import digest, outbox, senders
-from kliping.alerts.match import CHANNEL
+from kliping.alerts import digest, senders
 from kliping.config.alert_settings import AlertSettings
+from kliping.storage import alerts as outbox
+from kliping.storage import db
+from kliping.storage.alerts import Alert
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 PRUNE_SECONDS = 3600.0  # settled alerts are deleted hourly, on a day's scale that is enough
 MAX_RECONNECT_SECONDS = 60.0
+MAX_BACKOFF = 3600.0  # seconds: a receiver down for a day is tried hourly, not daily
 
 
 @dataclass
@@ -54,7 +56,7 @@ def deliver_due(
         raise
     except Exception:  # a digest that cannot be written must not hold up the alerts
         log.exception("daily digests not written")
-    now = conn.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
+    now = outbox.clock(conn)
     while stop is None or not stop.is_set():
         with conn.transaction():  # holds the alert's row lock for the length of its delivery
             alert = outbox.claim(conn, now)
@@ -65,9 +67,7 @@ def deliver_due(
             if outcome.kind == "delivered":
                 outbox.delivered(conn, alert)
                 tally.delivered += 1
-            elif outcome.kind == "refused" or not outbox.retry(
-                conn, alert, outcome.detail, settings.retry_backoff, settings.max_attempts
-            ):
+            elif outcome.kind == "refused" or not _retry(conn, alert, outcome.detail, settings):
                 if outcome.kind == "refused":
                     outbox.failed(conn, alert, outcome.detail)
                 tally.failed += 1
@@ -80,6 +80,18 @@ def deliver_due(
     return tally
 
 
+def _retry(conn: psycopg.Connection, alert: Alert, reason: str, settings: AlertSettings) -> bool:
+    """A passing failure: due again after ``retry_backoff`` × 2^(attempts), or failed after
+    ``max_attempts``. True when it will be retried."""
+    attempts = alert.attempts + 1
+    if attempts >= settings.max_attempts:
+        outbox.failed(conn, alert, f"gave up after {attempts} attempts: {reason}")
+        return False
+    delay = min(MAX_BACKOFF, settings.retry_backoff * 2 ** (attempts - 1))
+    outbox.retry_later(conn, alert, attempts, reason, delay)
+    return True
+
+
 def _where(target: str) -> str:
     """The target without the path or address part (a webhook URL may carry a token)."""
     kind, _, rest = target.partition(":")
@@ -90,7 +102,7 @@ def _where(target: str) -> str:
 
 def _wait(conn: psycopg.Connection, stop: threading.Event) -> None:
     due = outbox.next_due(conn)
-    now = conn.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
+    now = outbox.clock(conn)
     seconds = POLL_SECONDS if due is None else (due - now).total_seconds()
     seconds = max(0.0, min(POLL_SECONDS, seconds))
     if seconds and not stop.is_set():
@@ -103,8 +115,8 @@ def serve(conninfo: str, stop: threading.Event, settings: AlertSettings) -> Tall
     total, delay, pruned_at = Tally(), 1.0, 0.0
     while not stop.is_set():
         try:
-            with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
-                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
+            with db.connect(conninfo, upgrade=False) as conn:
+                outbox.listen(conn)
                 delay = 1.0
                 while not stop.is_set():
                     if time.monotonic() - pruned_at >= PRUNE_SECONDS:

@@ -13,52 +13,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
-from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from kliping.alerts.watchlists import Watchlist, all_watchlists
+from kliping.config.extract_rules import WIB
+from kliping.storage import alerts as outbox
+from kliping.storage import watchlists as table
+from kliping.storage.clusters import now
 
 log = logging.getLogger(__name__)
 
-WIB = ZoneInfo("Asia/Jakarta")
-# The column of story_members naming an article's event (dedup's event level, migration 0007).
-EVENT_COLUMN = "event_id"
 LINKS = 20  # articles listed in an alert; a big event's others are counted, not listed
-CHANNEL = "kliping_alerts"  # NOTIFY on commit wakes the sender at once
-
-# Events with a member written since %(since)s, whose matching articles (query, outlets; not
-# from a backfill, which would alert on old news) make them hits of a watchlist. With %(fresh)s,
-# only events that gained an article first fetched after the watchlist was made: a recluster
-# re-adds old articles, and must not alert a new watchlist on last month's news.
-_HITS = """
-WITH touched AS (
-    SELECT DISTINCT m.{event} AS event_id FROM story_members m WHERE m.added_at >= %(since)s
-)
-SELECT w.id, m.{event}
-FROM watchlists w
-JOIN story_members m ON m.{event} IN (SELECT event_id FROM touched)
-JOIN articles a ON a.id = m.article_id
-WHERE a.search @@ websearch_to_tsquery('simple', w.query)
-  AND (cardinality(w.outlets) = 0 OR a.outlet = ANY(w.outlets))
-  AND (%(watchlist)s::bigint IS NULL OR w.id = %(watchlist)s)
-  AND NOT EXISTS (SELECT 1 FROM crawl_runs r WHERE r.id = a.run_id AND r.trigger = 'backfill')
-  AND (NOT %(fresh)s OR EXISTS (
-        SELECT 1 FROM story_members n JOIN articles f ON f.id = n.article_id
-        WHERE n.{event} = m.{event} AND n.added_at >= %(since)s AND f.fetched_at >= w.created_at))
-GROUP BY w.id, m.{event}
-ORDER BY w.id, m.{event}
-"""
-
-_MEMBERS = """
-SELECT m.{event}, a.id, a.outlet, a.title, a.url, coalesce(a.published, a.fetched_at),
-       m.duplicate_of, m.story_id
-FROM story_members m JOIN articles a ON a.id = m.article_id
-WHERE m.{event} = ANY(%s::bigint[])
-ORDER BY m.{event}, coalesce(a.published, a.fetched_at), a.id
-"""
 
 
 @dataclass
@@ -90,36 +56,14 @@ class Firing:
     fired: bool  # already in the outbox (preview only)
 
 
-def _query(template: str) -> sql.Composed:
-    return sql.SQL(template).format(event=sql.Identifier(EVENT_COLUMN))
-
-
 def _events(conn: psycopg.Connection, ids: list[int]) -> dict[int, Event]:
     events: dict[int, Event] = {}
-    for event_id, aid, outlet, title, url, at, duplicate_of, story_id in conn.execute(
-        _query(_MEMBERS), (ids,)
-    ):
-        event = events.setdefault(event_id, Event(event_id, story_id=story_id))
-        event.articles.append((aid, outlet, title, url, at))
-        if event.title is None and duplicate_of is None:
-            event.title = title  # the first original, as the stories table names it
+    for m in table.event_members(conn, ids):
+        event = events.setdefault(m.event_id, Event(m.event_id, story_id=m.story_id))
+        event.articles.append((m.article_id, m.outlet, m.title, m.url, m.at))
+        if event.title is None and m.duplicate_of is None:
+            event.title = m.title  # the first original, as the stories table names it
     return events
-
-
-def _fired(
-    conn: psycopg.Connection, wids: list[int], articles: list[int]
-) -> dict[tuple[int, str], list[set[int]]]:
-    """(watchlist, reason) -> the article sets of its alerts that share an article with
-    ``articles``: one query for the whole pass (an event sharing an article with one that
-    fired is the same event)."""
-    out: dict[tuple[int, str], list[set[int]]] = {}
-    for wid, reason, ids in conn.execute(
-        "SELECT watchlist_id, reason, articles FROM alert_outbox"
-        " WHERE watchlist_id = ANY(%s) AND reason <> 'digest' AND articles && %s::bigint[]",
-        (wids, articles),
-    ):
-        out.setdefault((wid, reason), []).append(set(ids))
-    return out
 
 
 def firings(
@@ -130,16 +74,18 @@ def firings(
     lists = {w.id: w for w in ([watchlist] if watchlist else all_watchlists(conn))}
     if not lists:
         return []
-    params = {"since": since, "watchlist": watchlist.id if watchlist else None,
-              "fresh": since is None}  # fmt: skip
-    if since is None:
-        params["since"] = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
-    hits = conn.execute(_query(_HITS), params).fetchall()
-    events = _events(conn, sorted({e for _, e in hits}))
+    hits = table.hits(
+        conn,
+        now(conn) if since is None else since,
+        watchlist_id=watchlist.id if watchlist else None,
+        fresh=since is None,
+    )
+    events = _events(conn, sorted({h.event_id for h in hits}))
     members = sorted({a[0] for e in events.values() for a in e.articles})
-    fired = _fired(conn, sorted({w for w, _ in hits}), members) if hits else {}
+    wids = sorted({h.watchlist_id for h in hits})
+    fired = outbox.fired_articles(conn, wids, members) if hits else {}
     out = []
-    for wid, event_id in hits:
+    for wid, event_id in ((h.watchlist_id, h.event_id) for h in hits):
         w, event = lists[wid], events[event_id]
         reasons = ["new"]
         if w.min_outlets and len(event.outlets) >= w.min_outlets:
@@ -190,7 +136,7 @@ def after_clustering(conn: psycopg.Connection) -> int:
         with conn.transaction():  # a savepoint inside the clustering transaction
             written = _enqueue(conn, firings(conn))
             if written:
-                conn.execute("SELECT pg_notify(%s, '')", (CHANNEL,))  # sent on commit
+                outbox.notify(conn)  # sent on commit
             return written
     except psycopg.OperationalError:
         raise  # the connection is gone: clustering fails too, and is redone
@@ -207,18 +153,21 @@ def _enqueue(conn: psycopg.Connection, found: list[Firing]) -> int:
         e, w = firing.event, firing.watchlist
         for target in w.targets or [""]:
             key = str(uuid.uuid4())
-            written += conn.execute(
-                "INSERT INTO alert_outbox (watchlist_id, reason, event_key, event_id, articles,"
-                " target, idempotency_key, payload, status) VALUES (%s, %s, %s, %s, %s, %s, %s,"
-                " %s, %s) ON CONFLICT DO NOTHING",
-                (w.id, firing.reason, e.key, e.id, [a[0] for a in e.articles], target, key,
-                 Jsonb(payload(firing, key)), "pending" if target else "recorded"),
-            ).rowcount  # fmt: skip
+            written += outbox.insert_alert(
+                conn,
+                watchlist_id=w.id,
+                reason=firing.reason,
+                event_key=e.key,
+                event_id=e.id,
+                articles=[a[0] for a in e.articles],
+                target=target,
+                key=key,
+                payload=payload(firing, key),
+            )
         log.info("watchlist %s fired (%s): %s", w.name, firing.reason, e.title)
     return written
 
 
 def preview(conn: psycopg.Connection, watchlist: Watchlist, days: float) -> list[Firing]:
     """What ``watchlist`` fires for the events clustered in the last ``days`` (nothing written)."""
-    now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
-    return firings(conn, now - timedelta(days=days), watchlist)
+    return firings(conn, now(conn) - timedelta(days=days), watchlist)

@@ -1,33 +1,24 @@
-"""Watchlists in Postgres: a named full-text query, optional outlets, spread threshold, targets."""
+"""Watchlists: what a valid one is (name, query, targets) and the one-line errors a reader sees;
+the table itself is storage/watchlists.py's."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 
 import psycopg
-from psycopg.rows import class_row
 
 from kliping.config.errors import KlipingError
+from kliping.storage import watchlists as table
+from kliping.storage.watchlists import Watchlist, all_watchlists
+
+__all__ = ["Watchlist", "WatchlistError", "add", "all_watchlists", "check_target", "get", "remove"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$")
 
 
 class WatchlistError(KlipingError):
     """A watchlist that cannot be stored or found: printed as one line."""
-
-
-@dataclass(frozen=True)
-class Watchlist:
-    id: int
-    name: str
-    query: str
-    outlets: list[str]
-    min_outlets: int
-    targets: list[str]
-    created_at: datetime
-    digest_at: time | None = None
 
 
 def check_target(target: str) -> str:
@@ -57,42 +48,30 @@ def add(
     for target in targets:
         check_target(target)
     # What Postgres makes of the query: nothing left (only punctuation) would match nothing.
-    parsed = conn.execute("SELECT websearch_to_tsquery('simple', %s)::text", (query,)).fetchone()
-    if not parsed or not parsed[0]:
+    if not table.search_terms(conn, query):
         raise WatchlistError(f"query {query!r} has no words to search for")
-    with conn.cursor(row_factory=class_row(Watchlist)) as cur:
-        try:
-            cur.execute(
-                "INSERT INTO watchlists (name, query, outlets, min_outlets, targets, digest_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
-                (
-                    name,
-                    query,
-                    sorted(set(outlets)),
-                    min_outlets,
-                    list(dict.fromkeys(targets)),
-                    digest_at,
-                ),
-            )
-        except psycopg.errors.UniqueViolation:
-            raise WatchlistError(f"a watchlist named {name!r} exists already") from None
-        return cur.fetchone()  # type: ignore[return-value]
+    stored = table.insert_watchlist(
+        conn,
+        name,
+        query,
+        outlets=sorted(set(outlets)),
+        min_outlets=min_outlets,
+        targets=list(dict.fromkeys(targets)),
+        digest_at=digest_at,
+    )
+    if stored is None:
+        raise WatchlistError(f"a watchlist named {name!r} exists already")
+    return stored
 
 
 def remove(conn: psycopg.Connection, name: str) -> None:
     """Forget a watchlist and its alerts (undelivered ones are dropped)."""
-    if conn.execute("DELETE FROM watchlists WHERE name = %s", (name,)).rowcount == 0:
+    if not table.delete_watchlist(conn, name):
         raise WatchlistError(f"no watchlist named {name!r}")
 
 
 def get(conn: psycopg.Connection, name: str) -> Watchlist:
-    with conn.cursor(row_factory=class_row(Watchlist)) as cur:
-        found = cur.execute("SELECT * FROM watchlists WHERE name = %s", (name,)).fetchone()
+    found = table.get_watchlist(conn, name)
     if found is None:
         raise WatchlistError(f"no watchlist named {name!r}")
     return found
-
-
-def all_watchlists(conn: psycopg.Connection) -> list[Watchlist]:
-    with conn.cursor(row_factory=class_row(Watchlist)) as cur:
-        return cur.execute("SELECT * FROM watchlists ORDER BY name").fetchall()

@@ -39,20 +39,25 @@ ALERT_ENVIRONMENT: dict[str, tuple[str, str]] = {
 }
 
 
+def _default(name: str) -> str:
+    return ALERT_ENVIRONMENT[name][0]
+
+
 @dataclass(frozen=True)
 class AlertSettings:
-    webhook_secret: str = ""
-    smtp_host: str = "localhost"
-    smtp_port: int = 25
-    smtp_starttls: bool = False
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_from: str = "kliping@localhost"
-    timeout: float = 10.0
-    retry_backoff: float = 30.0
-    max_attempts: int = 12
-    keep_days: float = 90.0
-    web_url: str = ""
+    # The defaults are ALERT_ENVIRONMENT's (what the README's table shows), not written again.
+    webhook_secret: str = _default("KLIPING_WEBHOOK_SECRET")
+    smtp_host: str = _default("KLIPING_SMTP_HOST")
+    smtp_port: int = int(_default("KLIPING_SMTP_PORT"))
+    smtp_starttls: bool = _default("KLIPING_SMTP_STARTTLS") == "1"
+    smtp_user: str = _default("KLIPING_SMTP_USER")
+    smtp_password: str = _default("KLIPING_SMTP_PASSWORD")
+    smtp_from: str = _default("KLIPING_SMTP_FROM")
+    timeout: float = float(_default("KLIPING_ALERT_TIMEOUT"))
+    retry_backoff: float = float(_default("KLIPING_ALERT_RETRY_BACKOFF"))
+    max_attempts: int = int(_default("KLIPING_ALERT_MAX_ATTEMPTS"))
+    keep_days: float = float(_default("KLIPING_ALERT_KEEP_DAYS"))
+    web_url: str = _default("KLIPING_WEB_URL")
 
     def __repr__(self) -> str:  # the secret and the password never reach a log line
         return f"AlertSettings(smtp={self.smtp_host}:{self.smtp_port}, timeout={self.timeout})"
@@ -62,7 +67,7 @@ class AlertSettings:
         env = os.environ if env is None else env
 
         def get(name: str) -> str:
-            return env.get(name, "").strip() or ALERT_ENVIRONMENT[name][0]
+            return env.get(name, "").strip() or _default(name)
 
         def number(name: str, low: float, high: float) -> float:
             raw = get(name)

@@ -1,6 +1,7 @@
-"""Per-outlet extraction rules (typed, built once when the registry loads), and the Indonesian
-time zones pages print. They live in config/ because the registry carries them; the extractor
-(crawler/extract/) reads them."""
+"""Per-outlet extraction rules (typed, built once when the registry loads), the Indonesian
+time zones pages print, and the one kliping's readers read in. They live in config/ because the
+registry carries them; the extractor (crawler/extract/) reads them, and the commands, web pages
+and alerts show times in WIB."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Indonesian zones print as abbreviations; pages never print Olson names.
 ZONES: dict[str, timezone] = {
@@ -16,6 +18,12 @@ ZONES: dict[str, timezone] = {
     "WITA": timezone(timedelta(hours=8)),
     "WIT": timezone(timedelta(hours=9)),
 }
+
+# Readers are in Indonesia's western zone: the commands, the web pages and the alerts show times in
+# WIB, and a day given on the command line or the web is a WIB calendar day. The IANA name is what
+# Postgres takes (AT TIME ZONE); its offset is ZONES["WIB"]'s (no daylight saving since 1964).
+READERS_ZONE = "Asia/Jakarta"
+WIB = ZoneInfo(READERS_ZONE)
 
 SINGLE_PAGE_SPECS = frozenset(
     {"query:page=all", "query:single=1", "query:showpage=all", "path:/all", "path:/full"}

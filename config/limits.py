@@ -1,4 +1,5 @@
-"""Every fixed limit of fetching and extraction, once, with the reason for its number.
+"""Every fixed limit of fetching, extraction and crawl processes, once, with the reason for its
+number.
 
 Knobs an operator may change (the per-page download timeout, the page size cap, the User-Agent)
 are in Settings (config/settings.py); the limits here are fixed, and several of them are
@@ -30,6 +31,17 @@ DEADLINE_TIMEOUTS = 2
 # Redirects followed for one URL, in the crawl (Scrapy's REDIRECT_MAX_TIMES) and outside it:
 # outlets redirect at most twice (http -> https -> www.); more is a loop.
 MAX_REDIRECTS = 5
+
+# --- Crawl processes ---------------------------------------------------------------------------
+# A crawl (one child process per outlet) still running after this long is stopped and recorded
+# as failed: the daemon's --crawl-timeout default and the worker's job limit. Half an hour holds
+# a first crawl of a large outlet (hundreds of articles, one request a second by default); one
+# that runs longer is hung, not slow.
+CRAWL_TIMEOUT_SECONDS = 1800.0
+# A stopped crawl's time to finish the page it is on and record its run before it is killed
+# (the daemon and the worker); so the daemon stops within about 20 s (README: "Running as a
+# service").
+STOP_GRACE_SECONDS = 20.0
 
 # --- How much text is a body ----------------------------------------------------------------
 # Two different questions, two names.

@@ -56,28 +56,33 @@ def _default_home() -> Path:
     return Path(user_data_dir("kliping", appauthor=False))
 
 
+def _default(name: str) -> str:
+    return ENVIRONMENT[name][0]
+
+
 @dataclass(frozen=True)
 class Settings:
+    # The defaults are ENVIRONMENT's (what the README's table shows), never written again here.
     database_url: str | None = None
     home: Path = field(default_factory=_default_home)
     outlets_file: Path | None = None
-    user_agent: str = ENVIRONMENT["KLIPING_USER_AGENT"][0]
-    log_level: str = "INFO"
-    concurrency_per_domain: int = 2
-    download_delay: float = 1.0
-    max_page_bytes: int = 10 * 1024 * 1024
-    extract_workers: int = 0
-    retry_backoff: float = 2.0
-    download_timeout: float = 30.0
-    max_crawls: int = 0
-    workers: str = "local"
+    user_agent: str = _default("KLIPING_USER_AGENT")
+    log_level: str = _default("KLIPING_LOG_LEVEL")
+    concurrency_per_domain: int = int(_default("KLIPING_CONCURRENCY_PER_DOMAIN"))
+    download_delay: float = float(_default("KLIPING_DOWNLOAD_DELAY"))
+    max_page_bytes: int = int(_default("KLIPING_MAX_PAGE_BYTES"))
+    extract_workers: int = int(_default("KLIPING_EXTRACT_WORKERS"))
+    retry_backoff: float = float(_default("KLIPING_RETRY_BACKOFF"))
+    download_timeout: float = float(_default("KLIPING_DOWNLOAD_TIMEOUT"))
+    max_crawls: int = int(_default("KLIPING_MAX_CRAWLS"))
+    workers: str = _default("KLIPING_WORKERS")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
 
         def get(name: str) -> str:
-            return env.get(name, "").strip() or ENVIRONMENT[name][0]
+            return env.get(name, "").strip() or _default(name)
 
         def number(name: str, kind: type[int] | type[float]) -> int | float:
             raw = get(name)

@@ -1,15 +1,14 @@
 """Why a page failed, in words an operator can act on (their kinds key the run's failure counts).
 
-Failures are typed (``PageFailure(kind, detail)``) and recognised by exception class, never by
-message text: Scrapy >= 2.13 wraps Twisted's errors in ``scrapy.exceptions.Download*Error`` and
-keeps the original as ``__cause__``.
+Failures are typed (``PageFailure(kind, detail)``, crawler/items.py) and recognised by exception
+class, never by message text: Scrapy >= 2.13 wraps Twisted's errors in
+``scrapy.exceptions.Download*Error`` and keeps the original as ``__cause__``.
 """
 
 from __future__ import annotations
 
 import gzip
 import zlib
-from dataclasses import dataclass
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -33,17 +32,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-
-@dataclass(frozen=True, slots=True)
-class PageFailure:
-    """One failed page: ``kind`` is what runs count ("http 404", "timeout", "extraction"),
-    ``detail`` what an operator reads next to it. Stored as ``str(failure)``."""
-
-    kind: str
-    detail: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+from kliping.crawler.items import PageFailure
 
 
 class OffOutletRedirect(IgnoreRequest):

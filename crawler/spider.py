@@ -211,7 +211,7 @@ class OutletSpider(scrapy.Spider):
         source = self.outlets[outlet]
         result = await self.pool.extract(response.body, response.url, source.extract)
         if result.extracted is None:
-            self._fail(outlet, response.url, PageFailure("extraction", result.error or ""))
+            self._fail(outlet, response.url, result.failure or PageFailure("extraction"))
             return
         if not parts:
             declared: str | None = declared_canonical(response.body)

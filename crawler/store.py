@@ -79,9 +79,10 @@ class CrawlStore:
         return _retrying(write, self.stopping)
 
     def record_failure(self, run_id: int, url: str, reason: str) -> None:
-        # Called on the reactor's thread: with the database down, each try would block the
-        # crawl (and its signal handling) for a pool timeout, so failures are counted in the
-        # run's tally but not listed for FAILURE_PAUSE seconds after one could not be written.
+        # Called in one of the reactor's threads (spider._fail): with the database down, each
+        # try would hold a thread for a pool timeout and a run of failures would fill the pool,
+        # so failures are counted in the run's tally but not listed for FAILURE_PAUSE seconds
+        # after one could not be written.
         if self.stopping.is_set() or time.monotonic() < self.down_until:
             return
         try:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
+from kliping.config.limits import STOP_GRACE_SECONDS
 from kliping.crawler import drift
-from kliping.storage import requests, runs, sources
+from kliping.storage import db, requests, runs, sources
 
 if TYPE_CHECKING:
     from kliping.dedup.store import StoryStore
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STOP_GRACE_SECONDS = 20.0  # a crawl child gets this long to finish its page and record its run
 WAKE_SECONDS = 0.5  # how often a crawl waiting for a free place checks for a stop
 
 
@@ -46,7 +46,7 @@ class CrawlChildren:
     stories: StoryStore
 
     def _connect(self) -> psycopg.Connection:
-        return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10)
+        return db.connect(self.conninfo, upgrade=False)
 
     def _retry_later(self, outlet: str, why: str) -> None:
         raise NotImplementedError  # the daemon schedules it

@@ -25,10 +25,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from kliping import alerts
 from kliping.config.errors import KlipingError
+from kliping.config.limits import CRAWL_TIMEOUT_SECONDS, STOP_GRACE_SECONDS
 from kliping.config.outlets import Outlet
 from kliping.dedup.store import StoryStore
 from kliping.scheduler import capacity
-from kliping.scheduler.children import STOP_GRACE_SECONDS, WAKE_SECONDS, CrawlChildren
+from kliping.scheduler.children import WAKE_SECONDS, CrawlChildren
 from kliping.storage import locks, migrate, requests, runs
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Daemon(CrawlChildren):
         conninfo: str,
         *,
         every: float | None = None,
-        crawl_timeout: float = 1800.0,
+        crawl_timeout: float = CRAWL_TIMEOUT_SECONDS,
         record_as: str | None = None,
         max_parallel: int | None = None,
         extract_workers: int = 0,

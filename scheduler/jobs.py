@@ -14,18 +14,15 @@ import subprocess
 import sys
 
 import procrastinate
-import psycopg
 
 from kliping.config.exits import EXIT_BUSY
+from kliping.config.limits import CRAWL_TIMEOUT_SECONDS, STOP_GRACE_SECONDS
 from kliping.scheduler import queue
-from kliping.storage import requests
+from kliping.storage import db, requests
 
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
-# As the daemon's --crawl-timeout default: a crawl running longer is stopped and tried again.
-CRAWL_TIMEOUT_SECONDS = 1800.0
-STOP_GRACE_SECONDS = 20.0  # a stopped crawl's time to finish its page and record its run
 
 
 def _die_with_parent() -> None:
@@ -76,7 +73,7 @@ async def crawl_job(
 def _settle(conninfo: str, request_ids: list[int], code: int) -> None:
     if not request_ids:
         return
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with db.connect(conninfo, upgrade=False) as conn:
         if code == EXIT_BUSY:
             requests.release(conn, request_ids)
         else:

@@ -19,11 +19,10 @@ from __future__ import annotations
 import logging
 
 import procrastinate
-import psycopg
 from procrastinate import exceptions
 from procrastinate.types import JSONValue
 
-from kliping.storage import queue_state
+from kliping.storage import db, queue_state
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def app(conninfo: str, *, sync: bool = False) -> procrastinate.App:
 
 def ensure_schema(conninfo: str) -> None:
     """procrastinate's tables, once per database (whoever comes first, under a lock)."""
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with db.connect(conninfo, upgrade=False) as conn:
         schema = procrastinate.schema.SchemaManager.get_schema()
         if queue_state.install_schema(conn, schema):
             log.info("task queue schema created")

@@ -1,11 +1,12 @@
-"""Reading stories: the queries behind ``kliping stories``, ``story`` and ``export``.
+"""Reading stories: the queries behind ``kliping stories``, ``story``, ``export`` and the
+story pages of ``kliping web`` (one list query and one filter type for both front ends).
 
 They read the views of migrations 0002-0004, the same interface offered to other tools.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
 import psycopg
@@ -57,40 +58,55 @@ class MemberRow:
     text: str | None = None  # only when asked for (export): the bulk of an article's size
 
 
+@dataclass(frozen=True)
+class StoryFilter:
+    """The filters of a story list: `kliping stories`, the web page and /api/stories."""
+
+    since: datetime | None = None  # stories still seen at or after this instant
+    until: datetime | None = None  # stories already seen at or before this instant
+    outlet: str | None = None
+    min_outlets: int = 1
+    min_size: int = 1
+    search: str | None = None  # websearch syntax (`kliping stories --search`, the page's q)
+
+
 def list_stories(
     conn: psycopg.Connection,
+    where: StoryFilter,
     *,
-    since: datetime | None = None,
-    outlet: str | None = None,
-    min_size: int = 1,
-    search: str | None = None,
     limit: int | None = 50,
+    offset: int = 0,
 ) -> list[StoryRow]:
-    """Stories newest first (by their last article)."""
+    """Stories newest first (by their last article), ``limit`` of them (None: all) after
+    ``offset``; a story is kept when its span [first_seen, last_seen] meets [since, until].
+
+    Only the filters given become conditions (``%s IS NULL OR ...`` would leave the planner a
+    generic plan that cannot use an index), and the order is the index stories_last_seen's
+    (last_seen DESC, then the id among equal times): a story of the view always has a
+    last_seen (the clusterer sets it from its articles' times).
+    """
+    conditions = [sql.SQL("TRUE")]
+    for value, condition in (
+        (where.since, "o.last_seen >= %(since)s"),
+        (where.until, "o.first_seen <= %(until)s"),
+        (where.outlet, "%(outlet)s = ANY(o.outlets)"),
+        (where.min_outlets > 1, "o.outlet_count >= %(min_outlets)s"),
+        (where.min_size > 1, "o.article_count >= %(min_size)s"),
+        (
+            where.search,
+            "o.story_id IN (SELECT a.story_id FROM story_articles a"
+            " WHERE a.search @@ websearch_to_tsquery('simple', %(search)s))",
+        ),
+    ):
+        if value:
+            conditions.append(sql.SQL(condition))
+    params = asdict(where) | {"limit": limit, "offset": offset}
+    query = sql.SQL(
+        "SELECT {columns} FROM story_overview o WHERE {conditions}"
+        " ORDER BY o.last_seen DESC, o.story_id DESC LIMIT %(limit)s OFFSET %(offset)s"
+    ).format(columns=STORY_COLUMNS, conditions=sql.SQL(" AND ").join(conditions))
     with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        cur.execute(
-            sql.SQL(
-                """
-            SELECT {columns} FROM story_overview o
-            WHERE (%(since)s::timestamptz IS NULL OR o.last_seen >= %(since)s)
-              AND (%(outlet)s::text IS NULL OR %(outlet)s = ANY(o.outlets))
-              AND o.article_count >= %(min_size)s
-              AND (%(search)s::text IS NULL OR EXISTS (
-                    SELECT 1 FROM story_articles a
-                    WHERE a.story_id = o.story_id
-                      AND a.search @@ websearch_to_tsquery('simple', %(search)s)))
-            ORDER BY o.last_seen DESC NULLS LAST, o.story_id DESC
-            LIMIT %(limit)s
-            """
-            ).format(columns=STORY_COLUMNS),
-            {
-                "since": since,
-                "outlet": outlet,
-                "min_size": min_size,
-                "search": search,
-                "limit": limit,
-            },
-        )
+        cur.execute(query, params)
         return cur.fetchall()
 
 

@@ -1,9 +1,10 @@
-"""Read queries behind ``kliping web`` that the CLI's (storage/stories.py) do not cover.
+"""Read queries behind ``kliping web`` beyond the story list and story (storage/stories.py,
+shared with the CLI).
 
-Stories and their articles are read through the views story_overview and story_articles, so
-the README's read-only role can use those pages; the outlet-health and article pages read the
-tables (articles, crawl_runs) and need a role that may. Columns are named, never ``*``: a column
-added to a view later (an ``event_id`` of the event/story model) breaks no row type here.
+The story pages read the views story_overview and story_articles, so the README's read-only
+role can use them; the outlet-health and article pages read the tables (articles, crawl_runs)
+and need a role that may. Columns are named, never ``*``: a column added to a view later (an
+``event_id`` of the event/story model) breaks no row type here.
 """
 
 from __future__ import annotations
@@ -12,66 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import class_row
-
-from kliping.storage.stories import STORY_COLUMNS, StoryRow
-
-
-@dataclass(frozen=True)
-class StoryFilter:
-    """The filters of the story list, shared by the page and /api/stories."""
-
-    since: datetime | None = None  # stories still seen at or after this instant
-    until: datetime | None = None  # stories already seen at or before this instant
-    outlet: str | None = None
-    min_outlets: int = 1
-    min_size: int = 1
-    search: str | None = None  # websearch syntax, as `kliping stories --search`
-
-
-def list_stories(
-    conn: psycopg.Connection, where: StoryFilter, *, limit: int, offset: int = 0
-) -> list[StoryRow]:
-    """One page of stories, newest first (by their last article); a story is kept when its
-    span [first_seen, last_seen] meets [since, until].
-
-    Only the filters given become conditions (``%s IS NULL OR ...`` would leave the planner a
-    generic plan that cannot use an index), and the order is the index stories_last_seen's
-    (last_seen DESC, then the id among equal times): a story of the view always has a
-    last_seen (the clusterer sets it from its articles' times), so it matches `kliping stories`.
-    """
-    conditions = [sql.SQL("TRUE")]
-    params: dict[str, object] = {"limit": limit, "offset": offset}
-    for value, condition in (
-        (where.since, "o.last_seen >= %(since)s"),
-        (where.until, "o.first_seen <= %(until)s"),
-        (where.outlet, "%(outlet)s = ANY(o.outlets)"),
-        (where.min_outlets > 1, "o.outlet_count >= %(min_outlets)s"),
-        (where.min_size > 1, "o.article_count >= %(min_size)s"),
-        (
-            where.search,
-            "o.story_id IN (SELECT a.story_id FROM story_articles a"
-            " WHERE a.search @@ websearch_to_tsquery('simple', %(search)s))",
-        ),
-    ):
-        if value:
-            conditions.append(sql.SQL(condition))
-    params.update(
-        since=where.since,
-        until=where.until,
-        outlet=where.outlet,
-        min_outlets=where.min_outlets,
-        min_size=where.min_size,
-        search=where.search,
-    )
-    query = sql.SQL(
-        "SELECT {columns} FROM story_overview o WHERE {conditions}"
-        " ORDER BY o.last_seen DESC, o.story_id DESC LIMIT %(limit)s OFFSET %(offset)s"
-    ).format(columns=STORY_COLUMNS, conditions=sql.SQL(" AND ").join(conditions))
-    with conn.cursor(row_factory=class_row(StoryRow)) as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
 
 
 @dataclass(frozen=True)

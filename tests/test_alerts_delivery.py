@@ -17,11 +17,12 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
-from kliping.alerts import deliver, outbox, watchlists
+from kliping.alerts import deliver, watchlists
 from kliping.alerts.deliver import Tally, deliver_due
-from kliping.alerts.match import WIB
 from kliping.alerts.senders import signature
 from kliping.config.alert_settings import AlertSettings
+from kliping.config.extract_rules import WIB
+from kliping.storage import alerts as outbox
 from tests.alerts_parts import RECORDS, cluster, receiver, store
 
 SECRET = "s3cret-for-tests"

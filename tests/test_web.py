@@ -15,7 +15,7 @@ import lxml.html
 import psycopg
 import pytest
 
-from kliping.storage.stories import list_stories
+from kliping.storage.stories import StoryFilter, list_stories
 from tests.fix_web import (
     HOSTILE_TITLE,
     HOSTILE_URL,
@@ -64,7 +64,7 @@ def test_filters_agree_with_the_database(web: Served) -> None:
 def test_search_is_the_clis_search(web: Served) -> None:
     with psycopg.connect(web.data.url) as conn:
         for query in ("gempa", '"suku bunga" acuan', "Biden Putin", "gempa -mamuju"):
-            cli = [s.story_id for s in list_stories(conn, search=query, limit=None)]
+            cli = [s.story_id for s in list_stories(conn, StoryFilter(search=query), limit=None)]
             assert all_ids(web, f"&q={quote(query)}") == cli, query
             assert cli or query == "gempa -mamuju"
     seeds_story = web.data.story_of(web.data.seeds[0])

@@ -34,7 +34,7 @@ if __name__ == "__main__":
     page = b"<html><body><p>" + b"kata " * 200 + b"</p></body></html>"
     result = asyncio.run(pool.extract(page, "http://127.0.0.1/a", DEFAULT_RULES))
     pool.close()
-    print(type(result).__name__, result.error)
+    print(type(result).__name__, result.failure)
 """
 
 

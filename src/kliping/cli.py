@@ -15,6 +15,7 @@ from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
 from kliping.config.errors import KlipingError
 from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE, EXIT_USAGE
+from kliping.config.limits import CRAWL_TIMEOUT_SECONDS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -129,9 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_argument(
         "--crawl-timeout",
         type=seconds(1, 86400),
-        default=1800.0,
+        default=CRAWL_TIMEOUT_SECONDS,
         metavar="SECONDS",
-        help="a crawl running longer is stopped and recorded as failed (default 1800)",
+        help="a crawl running longer is stopped and recorded as failed"
+        f" (default {CRAWL_TIMEOUT_SECONDS:g})",
     )
     worker = command(
         "worker",

@@ -6,11 +6,11 @@ Kept apart from the commands so that reading stories does not import Scrapy (cra
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from kliping.cli import CommandError
+from kliping.config.extract_rules import WIB
 
-WIB = ZoneInfo("Asia/Jakarta")
+__all__ = ["WIB", "day_end", "day_start", "parse_date"]
 
 
 def parse_date(value: str | None, flag: str) -> date | None:

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return watch(settings, args.every, _FAST)
     from kliping.crawler.run import run_crawl
     from kliping.dedup.store import cluster_pending
-    from kliping.storage.stories import list_stories
+    from kliping.storage.stories import StoryFilter, list_stories
 
     # A site on loopback: no delay between requests, brief retry backoff.
     settings = replace(settings, download_delay=0.0, concurrency_per_domain=8, retry_backoff=0.1)
@@ -105,8 +105,9 @@ def run(args: argparse.Namespace) -> int:
                            progress=sys.stderr.isatty(), after=cluster_pending)  # fmt: skip
     print(summary(result))
     with db.connect(conninfo) as conn:
-        stories = list_stories(conn, min_size=2, limit=30)
-        singles = len(list_stories(conn, limit=None)) - len(stories)
+        multi = list_stories(conn, StoryFilter(min_size=2), limit=None)
+        singles = len(list_stories(conn, StoryFilter(), limit=None)) - len(multi)
+    stories = multi[:30]
     print(f"\nstories with two or more articles ({singles} single-article stories not shown):")
     print_table(stories)
     print(f"\nnext: `{reading}kliping story ID` for one story, `{reading}kliping stories --json`"

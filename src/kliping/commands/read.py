@@ -20,6 +20,7 @@ from kliping.storage import db
 from kliping.storage.stories import (
     EventRow,
     MemberRow,
+    StoryFilter,
     StoryRow,
     get_story,
     list_stories,
@@ -169,14 +170,14 @@ def print_table(stories: list[StoryRow], out: Any = sys.stdout) -> None:
 
 def stories(args: argparse.Namespace) -> int:
     with _reading(args.settings, READ_TIMEOUT_SECONDS) as conn:
-        found = list_stories(
-            conn,
+        where = StoryFilter(
             since=day_start(args.since, "--since"),
             outlet=_outlet(conn, args),
             min_size=args.min_size,
             search=args.search,
-            limit=args.limit + 1 if args.limit > 0 else None,  # one more: to know there are more
         )
+        # One more than shown: to know there are more.
+        found = list_stories(conn, where, limit=args.limit + 1 if args.limit > 0 else None)
     more = args.limit > 0 and len(found) > args.limit
     found = found[: args.limit] if more else found
     if args.json:
@@ -241,7 +242,7 @@ def story(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     with _reading(args.settings) as conn:
-        found = list_stories(conn, since=day_start(args.since, "--since"), limit=None)
+        found = list_stories(conn, StoryFilter(since=day_start(args.since, "--since")), limit=None)
         members = story_members(conn, [s.story_id for s in found], text=not args.no_text)
     by_story: dict[int, list[MemberRow]] = {}
     for m in members:

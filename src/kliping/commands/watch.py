@@ -101,7 +101,8 @@ def _add(args: argparse.Namespace, conn: object) -> int:
 
 
 def _list(conn: object) -> int:
-    from kliping.alerts import outbox, watchlists
+    from kliping.alerts import watchlists
+    from kliping.storage import alerts as outbox
 
     found = watchlists.all_watchlists(conn)  # type: ignore[arg-type]
     if not found:

@@ -9,8 +9,8 @@ import psycopg
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from kliping.commands.read import story_json
-from kliping.storage.stories import get_story, story_events, story_members
-from kliping.storage.web_queries import get_article, list_stories
+from kliping.storage.stories import get_story, list_stories, story_events, story_members
+from kliping.storage.web_queries import get_article
 from kliping.web.app import connection
 from kliping.web.format import article_json
 from kliping.web.health import outlet_health

@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 
 from kliping.commands.dates import WIB
+from kliping.config.extract_rules import READERS_ZONE
 from kliping.config.outlets import Outlet
 from kliping.storage import runs
 from kliping.storage.web_queries import (
@@ -59,7 +60,7 @@ def outlet_health(
     keys = sorted(set(registry) | set(crawled_outlets(conn)))
     last = runs.last_runs(conn, keys)
     activity = outlet_activity(conn, keys)
-    counts = articles_per_day(conn, keys, days[0], "Asia/Jakarta")
+    counts = articles_per_day(conn, keys, days[0], READERS_ZONE)
     out = []
     for key in keys:
         outlet = registry.get(key)

@@ -12,8 +12,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 
 from kliping.commands.dates import WIB
-from kliping.storage.stories import EventRow, MemberRow, get_story, story_events, story_members
-from kliping.storage.web_queries import get_article, list_stories
+from kliping.storage.stories import (
+    EventRow,
+    MemberRow,
+    get_story,
+    list_stories,
+    story_events,
+    story_members,
+)
+from kliping.storage.web_queries import get_article
 from kliping.web.app import connection
 from kliping.web.chart import coverage
 from kliping.web.health import outlet_health

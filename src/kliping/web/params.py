@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import HTTPException, Query
 
-from kliping.storage.web_queries import StoryFilter
+from kliping.storage.stories import StoryFilter
 from kliping.web.format import day_end, day_start
 
 PER_PAGE = 50
