@@ -4,16 +4,20 @@ are extracted in a pool of processes (one per core by default) while the crawl g
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import forkserver
 
 from kliping.crawler.extract import Extracted, ExtractionError, ExtractRules, extract, page_links
 from kliping.crawler.items import PageFailure
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,28 +69,49 @@ def _start_worker(crawler_pid: int) -> None:
 
 
 class ExtractPool:
-    """A process pool with an awaitable ``extract``; ``workers=0`` means one per core."""
+    """A process pool with an awaitable ``extract``; ``workers=0`` means one per core.
+
+    A worker that dies (killed by the OOM killer, a segfault in a C parser) breaks a
+    ProcessPoolExecutor for good: every later page would fail with BrokenProcessPool. So the
+    pool is replaced, and each page that was in flight is tried once more in the new one; a page
+    that kills its worker twice is that page's failure ("worker died"), and the crawl goes on.
+    """
 
     def __init__(self, workers: int = 0) -> None:
-        count = workers or os.cpu_count() or 1
+        self.workers = workers or os.cpu_count() or 1
         # forkserver: never fork the parent's reactor, threads and database connections.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kliping.crawler.workers"])
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["kliping.crawler.workers"])
         # The forkserver runs as `python -c ...` with the current directory first on sys.path;
         # the repository root holds no `kliping` folder (the package is src/kliping), so a
         # checkout cannot shadow the installed package (tests/test_workers_install.py).
         forkserver.ensure_running()
-        self._pool = ProcessPoolExecutor(
-            max_workers=count,
-            mp_context=context,
+        self._pool = self._new_pool()
+        self.replaced = 0  # pools replaced after a worker died (the crawl's log says so)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._context,
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )
-        self.workers = count
 
     async def extract(self, body: bytes, url: str, rules: ExtractRules) -> PageResult:
-        future = self._pool.submit(extract_page, body, url, rules)
-        return await asyncio.wrap_future(future)
+        for _ in range(2):
+            pool = self._pool
+            try:
+                return await asyncio.wrap_future(pool.submit(extract_page, body, url, rules))
+            except BrokenProcessPool:
+                if pool is self._pool:  # the first page to notice replaces it; the rest reuse
+                    self._pool = self._new_pool()
+                    self.replaced += 1
+                    log.warning(
+                        "an extraction worker died; its pool was replaced (%d)", self.replaced
+                    )
+                    pool.shutdown(wait=False, cancel_futures=True)
+        detail = "worker died twice on this page (killed, or out of memory)"
+        return PageResult(None, failure=PageFailure("extraction", detail))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
