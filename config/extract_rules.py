@@ -12,6 +12,8 @@ from datetime import timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from lxml import etree
+
 # Indonesian zones print as abbreviations; pages never print Olson names.
 ZONES: dict[str, timezone] = {
     "WIB": timezone(timedelta(hours=7)),
@@ -65,6 +67,11 @@ class ExtractRules:
                     re.compile(pattern)
                 except re.error as err:
                     raise ValueError(f"{name}: bad regex {pattern!r}: {err}") from None
+        for path in self.prune_xpath:
+            try:
+                etree.XPath(path)
+            except etree.XPathSyntaxError as err:
+                raise ValueError(f"prune_xpath: bad XPath {path!r}: {err}") from None
         zone(self.local_tz)
         if self.single_page is not None and self.single_page not in SINGLE_PAGE_SPECS:
             allowed = ", ".join(sorted(SINGLE_PAGE_SPECS))

@@ -4,6 +4,8 @@ itself is tested from an installed wheel (test_workers_install.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
 from kliping.crawler.items import PageFailure
 from kliping.crawler.workers import extract_page
@@ -23,9 +25,15 @@ def test_a_page_without_an_article_is_an_extraction_failure() -> None:
 
 
 def test_a_crash_inside_the_extractor_is_a_failure_of_that_page() -> None:
-    # A prune rule lxml cannot compile raises lxml's XPathSyntaxError deep inside trafilatura:
-    # not an ExtractionError, the kind of surprise the worker's catch-all is there for.
-    result = extract_page(PAGE, URL, ExtractRules(prune_xpath=("//[",)))
+    # A prune rule that compiles (the registry checks that when it loads) but calls a function
+    # lxml does not know raises XPathEvalError deep inside trafilatura: not an ExtractionError,
+    # the kind of surprise the worker's catch-all is there for.
+    result = extract_page(PAGE, URL, ExtractRules(prune_xpath=("//p[nofn()]",)))
     assert result.extracted is None and result.failure is not None
     assert result.failure.kind == "extraction"
-    assert result.failure.detail.startswith("extractor crashed: XPathSyntaxError")
+    assert result.failure.detail.startswith("extractor crashed: XPathEvalError")
+
+
+def test_a_prune_rule_that_is_not_xpath_is_refused_when_the_registry_loads() -> None:
+    with pytest.raises(ValueError, match=r"prune_xpath: bad XPath '//\[': "):
+        ExtractRules(prune_xpath=("//[",))
