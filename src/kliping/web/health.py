@@ -1,4 +1,5 @@
-"""Outlet health for the Outlets page: the last crawl, articles per day, stale and failing."""
+"""Outlet health for the Outlets page: the last crawl, articles per day, stale, failing and
+drifting sources (judged by crawler/drift.py, the rule `kliping status` uses)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,43 @@ import psycopg
 
 from kliping.commands.dates import WIB
 from kliping.config.outlets import Outlet
-from kliping.storage import runs
+from kliping.crawler import drift
+from kliping.storage import runs, sources
 from kliping.storage.web_queries import (
     RECENT_RUNS,
     articles_per_day,
     crawled_outlets,
     outlet_activity,
 )
-from kliping.web.format import iso, run_json
+from kliping.web.format import iso, run_json, share_json
 
 DAYS = 14  # the articles-per-day strip: two weeks
 DEFAULT_INTERVAL_MINUTES = 30  # an outlet missing from the registry: the registry's default
 # Stale: no successful crawl in three of its intervals (one late or failed run is not yet news).
 STALE_INTERVALS = 3
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One source of the outlet's latest run: its accepted share now and before, and the
+    drift found in it (None: none)."""
+
+    share: drift.SourceShare
+    drift: drift.Drift | None
+
+    def json(self) -> dict[str, Any]:
+        s = self.share
+        return {
+            "source": s.source,
+            "kind": s.kind,
+            "entries": s.entries,
+            "accepted": s.accepted,
+            "accepted_share": share_json(s.share),
+            "usual_share": share_json(s.usual),
+            "baseline_runs": s.baseline_runs,
+            "drift": self.drift.reason if self.drift else None,
+            "rejected_sample": list(s.evidence),
+        }
 
 
 @dataclass(frozen=True)
@@ -35,6 +60,11 @@ class OutletHealth:
     stale: bool
     failing: bool
     per_day: list[tuple[date, int]]  # oldest first, DAYS entries
+    sources: list[SourceHealth]  # those of its latest finished run, by URL
+
+    @property
+    def drifting(self) -> list[SourceHealth]:
+        return [s for s in self.sources if s.drift]
 
     def json(self) -> dict[str, Any]:
         return {
@@ -45,7 +75,9 @@ class OutletHealth:
             "last_success": iso(self.last_success),
             "stale": self.stale,
             "failing": self.failing,
+            "drift": bool(self.drifting),
             "articles_per_day": {d.isoformat(): n for d, n in self.per_day},
+            "sources": [src.json() for src in self.sources],
         }
 
 
@@ -60,6 +92,9 @@ def outlet_health(
     last = runs.last_runs(conn, keys)
     activity = outlet_activity(conn, keys)
     counts = articles_per_day(conn, keys, days[0], "Asia/Jakarta")
+    by_outlet: dict[str, list[SourceHealth]] = {}
+    for share in drift.shares(sources.source_history(conn, keys)):
+        by_outlet.setdefault(share.outlet, []).append(SourceHealth(share, drift.judge(share)))
     out = []
     for key in keys:
         outlet = registry.get(key)
@@ -75,7 +110,15 @@ def outlet_health(
         per_day = [(d, counts.get(key, {}).get(d, 0)) for d in days]
         out.append(
             OutletHealth(
-                key, outlet.name if outlet else key, interval, run, success, stale, failing, per_day
+                key,
+                outlet.name if outlet else key,
+                interval,
+                run,
+                success,
+                stale,
+                failing,
+                per_day,
+                by_outlet.get(key, []),
             )
         )
     return out
