@@ -85,7 +85,7 @@ class Filled:
 Listing = tuple[str, str, int, int]  # a source's URL, kind, entries and accepted entries
 
 
-def _crawl(conn: psycopg.Connection, outlet: str, listings: list[Listing]) -> None:
+def crawl_run(conn: psycopg.Connection, outlet: str, listings: list[Listing]) -> None:
     """One finished run of ``outlet`` whose sources listed (URL, kind, entries, accepted): what
     a crawl records (storage/sources.py), as tests/test_drift.py makes them."""
     run_id = start_run(conn, outlet, "schedule")
@@ -98,9 +98,9 @@ def _crawl(conn: psycopg.Connection, outlet: str, listings: list[Listing]) -> No
 def drifting_runs(conn: psycopg.Connection) -> None:
     """Three runs each of sindonews (its feed drifts in the last) and okezone (steady)."""
     for accepted in (19, 20, 0):
-        _crawl(conn, "sindonews", [(DRIFT_FEED, "feed", 20, accepted),
+        crawl_run(conn, "sindonews", [(DRIFT_FEED, "feed", 20, accepted),
                                    (STEADY_SITEMAP, "sitemap", 10, 10)])  # fmt: skip
-        _crawl(conn, "okezone", [(STEADY_FEED, "feed", 20, 18)])
+        crawl_run(conn, "okezone", [(STEADY_FEED, "feed", 20, 18)])
 
 
 def fill(url: str, site: SampleSite, folder: Path) -> Filled:

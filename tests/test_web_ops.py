@@ -32,6 +32,7 @@ from tests.fix_web import (
     Served,
     all_ids,
     api,
+    crawl_run,
     page,
     serve,
 )
@@ -117,6 +118,23 @@ def test_a_drifting_source_shows_with_its_evidence_a_steady_one_does_not(web: Se
     assert "<code>javascript:alert(2)//baru</code>" in row and 'href="javascript' not in html
     steady = _row(html, "okezone")
     assert 'class="flag ok"' in steady and "drift" not in steady
+
+
+def test_an_outlet_is_judged_again_when_a_run_of_it_ends(web: Served) -> None:
+    feed = "https://kembali.example/rss"
+
+    def kembali() -> dict:
+        return next(o for o in api(web, "/api/outlets")["outlets"] if o["outlet"] == "kembali")
+
+    with psycopg.connect(web.data.url, autocommit=True) as conn:
+        for _ in range(2):
+            crawl_run(conn, "kembali", [(feed, "feed", 10, 10)])
+    assert not kembali()["drift"] and not kembali()["drift"]  # judged, then kept (the cache)
+    with psycopg.connect(web.data.url, autocommit=True) as conn:
+        crawl_run(conn, "kembali", [(feed, "feed", 10, 0)])
+    (source,) = kembali()["sources"]
+    assert source["drift"] and "none of 10 entries" in source["drift"]
+    assert 'class="flag drift"' in _row(page(web, "/outlets"), "kembali")
 
 
 def test_article_page_shows_text_metadata_and_story(web: Served) -> None:

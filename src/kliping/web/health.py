@@ -1,5 +1,5 @@
 """Outlet health for the Outlets page: the last crawl, articles per day, stale, failing and
-drifting sources (judged by crawler/drift.py, the rule `kliping status` uses)."""
+drifting sources (web/source_health.py)."""
 
 from __future__ import annotations
 
@@ -11,43 +11,20 @@ import psycopg
 
 from kliping.commands.dates import WIB
 from kliping.config.outlets import Outlet
-from kliping.crawler import drift
-from kliping.storage import runs, sources
+from kliping.storage import runs
 from kliping.storage.web_queries import (
     RECENT_RUNS,
     articles_per_day,
     crawled_outlets,
     outlet_activity,
 )
-from kliping.web.format import iso, run_json, share_json
+from kliping.web.format import iso, run_json
+from kliping.web.source_health import SourceCache, SourceHealth, judge
 
 DAYS = 14  # the articles-per-day strip: two weeks
 DEFAULT_INTERVAL_MINUTES = 30  # an outlet missing from the registry: the registry's default
 # Stale: no successful crawl in three of its intervals (one late or failed run is not yet news).
 STALE_INTERVALS = 3
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """One source of the outlet's latest run: its accepted share now and before, and the
-    drift found in it (None: none)."""
-
-    share: drift.SourceShare
-    drift: drift.Drift | None
-
-    def json(self) -> dict[str, Any]:
-        s = self.share
-        return {
-            "source": s.source,
-            "kind": s.kind,
-            "entries": s.entries,
-            "accepted": s.accepted,
-            "accepted_share": share_json(s.share),
-            "usual_share": share_json(s.usual),
-            "baseline_runs": s.baseline_runs,
-            "drift": self.drift.reason if self.drift else None,
-            "rejected_sample": list(s.evidence),
-        }
 
 
 @dataclass(frozen=True)
@@ -82,9 +59,13 @@ class OutletHealth:
 
 
 def outlet_health(
-    conn: psycopg.Connection, registry: dict[str, Outlet], now: datetime | None = None
+    conn: psycopg.Connection,
+    registry: dict[str, Outlet],
+    now: datetime | None = None,
+    cache: SourceCache | None = None,
 ) -> list[OutletHealth]:
-    """Every outlet of the registry, and any other that has crawl runs."""
+    """Every outlet of the registry, and any other that has crawl runs; its sources judged
+    afresh, or through ``cache`` (the server's)."""
     now = now or datetime.now(WIB)
     today = now.astimezone(WIB).date()
     days = [today - timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
@@ -92,9 +73,7 @@ def outlet_health(
     last = runs.last_runs(conn, keys)
     activity = outlet_activity(conn, keys)
     counts = articles_per_day(conn, keys, days[0], "Asia/Jakarta")
-    by_outlet: dict[str, list[SourceHealth]] = {}
-    for share in drift.shares(sources.source_history(conn, keys)):
-        by_outlet.setdefault(share.outlet, []).append(SourceHealth(share, drift.judge(share)))
+    by_outlet = cache.get(conn, keys) if cache else judge(conn, keys)
     out = []
     for key in keys:
         outlet = registry.get(key)
