@@ -1,6 +1,6 @@
 """For the web tests: a database filled by a real crawl of the sample site (plus the seeds'
-story and an article with a hostile title), and ``kliping web``'s app served by uvicorn on
-127.0.0.1 in a thread."""
+story, an article with a hostile title, failing and drifting outlets' runs), and
+``kliping web``'s app served by uvicorn on 127.0.0.1 in a thread."""
 
 from __future__ import annotations
 
