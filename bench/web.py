@@ -8,8 +8,8 @@ database filled with COPY: N articles of the bundled registry's outlets over the
 each with 12 paragraphs drawn from the sample corpus (~3 KB of text, the size of a real article
 body, so the search vectors weigh what they will), grouped into stories whose sizes follow a
 long tail (about half singletons, a few hundred-article stories), one copy in ten marked as a
-syndicated duplicate; crawl runs every 30 minutes per outlet for two weeks; then VACUUM
-ANALYZE.
+syndicated duplicate; crawl runs every 30 minutes per outlet for two weeks, each with four
+discovery sources in source_stats; then VACUUM ANALYZE.
 
 Timed: ``python -m kliping web`` in a child process; each kind of request is sent N times in
 a row over HTTP from this process (after 5 untimed warm-up requests), with story and article
@@ -137,6 +137,17 @@ def fill(url: str, n: int, rng: random.Random) -> tuple[int, int]:
                                         "failed" if failed else "ok", 30, 0 if failed else 5,
                                         3 if failed else 0,
                                         '{"timeout": 3}' if failed else "{}"))  # fmt: skip
+        # Each run's discovery sources, as a crawl records them (storage/sources.py): a feed,
+        # a sitemap and two section pages of 40 entries, 30 accepted, 5 rejected URLs kept;
+        # the Outlets page judges drift from them.
+        conn.execute(
+            "INSERT INTO source_stats (run_id, source, kind, entries, accepted, rejected_sample)"
+            " SELECT r.id, 'https://' || r.outlet || '.example/' || k.kind || '/' || k.n,"
+            "        k.kind, 40, 30, ARRAY(SELECT 'https://' || r.outlet || '.example/tag/'"
+            "        || r.id || '-' || i FROM generate_series(1, 5) AS i)"
+            " FROM crawl_runs r CROSS JOIN (VALUES ('feed', 1), ('sitemap', 1), ('section', 1),"
+            "                               ('section', 2)) AS k(kind, n)"
+        )
         conn.execute("CREATE INDEX articles_search ON articles USING gin (search)")
         for table in ("articles", "stories"):  # ids were given: move the sequences past them
             conn.execute(

@@ -48,6 +48,15 @@ def record_source(
     )
 
 
+# Each outlet's last finished runs (id, newest first): the runs ``source_history`` reads.
+_LAST_RUNS = (
+    "SELECT o.outlet, last.id FROM unnest(%s::text[]) AS o(outlet)"
+    " CROSS JOIN LATERAL (SELECT id FROM crawl_runs"
+    "    WHERE outlet = o.outlet AND status <> 'running'"
+    "    ORDER BY started_at DESC, id DESC LIMIT %s) AS last"
+)
+
+
 def source_history(
     conn: psycopg.Connection, outlets: Sequence[str], runs: int = 10
 ) -> list[SourceRun]:
@@ -58,11 +67,20 @@ def source_history(
             "SELECT s.run_id, r.started_at, r.outlet, s.source, s.kind, s.entries, s.accepted,"
             "       s.rejected_sample"
             " FROM source_stats s JOIN crawl_runs r ON r.id = s.run_id"
-            " WHERE r.id IN (SELECT last.id FROM unnest(%s::text[]) AS o(outlet)"
-            "                CROSS JOIN LATERAL (SELECT id FROM crawl_runs"
-            "                   WHERE outlet = o.outlet AND status <> 'running'"
-            "                   ORDER BY started_at DESC, id DESC LIMIT %s) AS last)"
+            f" WHERE r.id IN (SELECT w.id FROM ({_LAST_RUNS}) AS w)"
             " ORDER BY r.started_at, r.id, s.source",
             (list(outlets), runs),
         )
         return cur.fetchall()
+
+
+def history_runs(
+    conn: psycopg.Connection, outlets: Sequence[str], runs: int = 10
+) -> dict[str, frozenset[int]]:
+    """Per outlet with finished runs, the ids of those ``source_history`` reads: its answer for
+    an outlet changes only with them, so they key a cache of it (web/source_health.py). A crawl
+    writes its run's end and rows in one transaction (crawler/run.py), not changed after."""
+    found: dict[str, set[int]] = {}
+    for outlet, run_id in conn.execute(_LAST_RUNS, (list(outlets), runs)).fetchall():
+        found.setdefault(outlet, set()).add(run_id)
+    return {outlet: frozenset(ids) for outlet, ids in found.items()}

@@ -1,6 +1,6 @@
 """For the web tests: a database filled by a real crawl of the sample site (plus the seeds'
-story and an article with a hostile title), and ``kliping web``'s app served by uvicorn on
-127.0.0.1 in a thread."""
+story, an article with a hostile title, failing and drifting outlets' runs), and
+``kliping web``'s app served by uvicorn on 127.0.0.1 in a thread."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from kliping.dedup.store import cluster_pending
 from kliping.sample_site.badpages import MALICIOUS_TITLES
 from kliping.sample_site.server import SampleSite
 from kliping.storage.articles import ArticleRecord, upsert_article
+from kliping.storage.runs import finish_run, start_run
+from kliping.storage.sources import record_source
 from kliping.web.app import create_app
 from tests.fix_db import _fresh_database
 from tests.fix_site import Kliping, kliping_env
@@ -35,6 +37,16 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 HOSTILE_TITLE = next(t for t in MALICIOUS_TITLES if "<script>" in t)
 # A stored URL that must never become a link (an outlet's feed could carry one).
 HOSTILE_URL = "javascript:alert(document.domain)//hostile"
+# Drift (the Outlets page's third case): sindonews's feed stops giving articles, its sitemap
+# does not; okezone's one feed keeps giving them. Its rejected URLs are a feed's text, hostile.
+DRIFT_FEED = "https://sindonews.example/rss"
+STEADY_SITEMAP = "https://sindonews.example/sitemap.xml"
+STEADY_FEED = "https://okezone.example/rss"
+HOSTILE_REJECTED = (
+    "https://sindonews.example/baru/<script>alert(1)</script>",
+    "javascript:alert(2)//baru",
+    "https://sindonews.example/baru/3",
+)
 
 
 def store(
@@ -70,6 +82,27 @@ class Filled:
         ][0]
 
 
+Listing = tuple[str, str, int, int]  # a source's URL, kind, entries and accepted entries
+
+
+def crawl_run(conn: psycopg.Connection, outlet: str, listings: list[Listing]) -> None:
+    """One finished run of ``outlet`` whose sources listed (URL, kind, entries, accepted): what
+    a crawl records (storage/sources.py), as tests/test_drift.py makes them."""
+    run_id = start_run(conn, outlet, "schedule")
+    for source, kind, entries, accepted in listings:
+        rejected = HOSTILE_REJECTED if accepted == 0 else ()
+        record_source(conn, run_id, source, kind, entries, accepted, list(rejected))
+    finish_run(conn, run_id, "ok", {"pages_fetched": 20, "articles_new": 5})
+
+
+def drifting_runs(conn: psycopg.Connection) -> None:
+    """Three runs each of sindonews (its feed drifts in the last) and okezone (steady)."""
+    for accepted in (19, 20, 0):
+        crawl_run(conn, "sindonews", [(DRIFT_FEED, "feed", 20, accepted),
+                                   (STEADY_SITEMAP, "sitemap", 10, 10)])  # fmt: skip
+        crawl_run(conn, "okezone", [(STEADY_FEED, "feed", 20, 18)])
+
+
 def fill(url: str, site: SampleSite, folder: Path) -> Filled:
     registry = folder / "outlets.toml"
     registry.write_text(site.registry_text())
@@ -102,6 +135,7 @@ def fill(url: str, site: SampleSite, folder: Path) -> Filled:
                 " '{\"http_403\": 9, \"timeout\": 3}', 'every page refused (HTTP 403)')",
                 (hours, hours),
             )
+        drifting_runs(conn)
     return Filled(url, seeds, hostile)
 
 

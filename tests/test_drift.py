@@ -9,7 +9,13 @@ import pytest
 
 from kliping.crawler.drift import assess, onset, shares
 from kliping.storage.runs import finish_run, start_run
-from kliping.storage.sources import SAMPLE, SourceRun, record_source, source_history
+from kliping.storage.sources import (
+    SAMPLE,
+    SourceRun,
+    history_runs,
+    record_source,
+    source_history,
+)
 from tests.fix_site import Kliping
 
 FEED = "https://www.tempo.co/api/gateway/rss/free/hukum"
@@ -79,6 +85,7 @@ def test_source_stats_round_trip_and_accumulate(conn: psycopg.Connection) -> Non
     record_source(conn, running, FEED, "feed", 1, 1, [])
     history = source_history(conn, ["tempo"])
     assert [r.run_id for r in history] == ids
+    assert history_runs(conn, ["tempo", "kompas"]) == {"tempo": frozenset(ids)}  # what it reads
     assert [(r.entries, r.accepted) for r in history] == [(10, 9), (10, 10), (10, 0)]
     assert len(history[-1].rejected_sample) == SAMPLE
     (drift,) = assess(history)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.fix_web import HOSTILE_TITLE, Served
+from tests.fix_web import HOSTILE_REJECTED, HOSTILE_TITLE, Served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags of a quiet, headless, offline browser: no GPU, sandbox (tests may run as root),
@@ -114,6 +114,11 @@ def test_a_malicious_title_shows_as_text(web: Served, watched: Watched) -> None:
     assert page.locator("h1").inner_text() == HOSTILE_TITLE
     assert page.locator("article.text img").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator("article.text").inner_text()
+    # A drifting source's rejected URLs (a feed's text) show as text under its drift flag.
+    page.goto(f"{web.base}/outlets")
+    evidence = page.locator("tr.drift-detail ul.evidence").first
+    assert evidence.is_visible() and HOSTILE_REJECTED[0] in evidence.inner_text()
+    assert page.locator("tr.drift-detail script, tr.drift-detail a").count() == 0
     page.goto(f"{web.base}/?q=Berita")
     assert not watched.dialogs, f"a script ran: {watched.dialogs}"
 

@@ -19,13 +19,20 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from kliping.crawler.drift import assess
+from kliping.storage.sources import source_history
 from tests.fix_db import _fresh_database, database_name, readme_reader
 from tests.fix_site import Kliping, kliping_env, wait_for
 from tests.fix_web import (
+    DRIFT_FEED,
+    HOSTILE_REJECTED,
+    STEADY_FEED,
+    STEADY_SITEMAP,
     Filled,
     Served,
     all_ids,
     api,
+    crawl_run,
     page,
     serve,
 )
@@ -74,6 +81,60 @@ def test_outlet_with_failed_runs_is_failing_and_stale(web: Served) -> None:
     row = row[: row.index("</tr>")]
     assert "failing" in row and "stale" in row and "http_503: 3" in row
     assert "every page failed" in row
+
+
+def _row(html: str, outlet: str) -> str:
+    """The outlet's rows of the Outlets page: its own and the drift details after it."""
+    row = html[html.index(f"<strong>{outlet}</strong>") + 1 :]
+    end = row.find("<strong>")  # the next outlet's
+    return row if end < 0 else row[:end]
+
+
+def test_a_drifting_source_shows_with_its_evidence_a_steady_one_does_not(web: Served) -> None:
+    found = {o["outlet"]: o for o in api(web, "/api/outlets")["outlets"]}
+    sindo, okezone = found["sindonews"], found["okezone"]
+    # The rule is kliping status's (crawler/drift.py over the same stored rows).
+    with psycopg.connect(web.data.url) as conn:
+        (expected,) = assess(source_history(conn, ["sindonews", "okezone"]))
+    assert sindo["drift"] and not okezone["drift"]
+    feed, sitemap = sindo["sources"]  # sorted by URL
+    assert (feed["source"], sitemap["source"]) == (DRIFT_FEED, STEADY_SITEMAP)
+    assert feed["drift"] == expected.reason and "none of 20 entries" in feed["drift"]
+    assert feed["usual_share"] == 0.975 and feed["accepted_share"] == 0.0  # 39 of 40; 0 of 20
+    assert feed["baseline_runs"] == 2 and feed["rejected_sample"] == list(HOSTILE_REJECTED)
+    assert sitemap["drift"] is None and sitemap["accepted_share"] == 1.0
+    assert [s["source"] for s in okezone["sources"]] == [STEADY_FEED]
+    assert okezone["sources"][0]["drift"] is None and okezone["sources"][0]["usual_share"] == 0.9
+    # Crawled once, the sample site's outlets have no baseline: nothing judged, no drift.
+    assert not any(o["drift"] for k, o in found.items() if k != "sindonews")
+
+    html = page(web, "/outlets")
+    row = _row(html, "sindonews")
+    assert 'class="flag drift"' in row and 'class="flag ok"' not in row
+    assert f"<code>{DRIFT_FEED}</code>" in row and expected.reason in unescape(row)
+    assert STEADY_SITEMAP not in row  # a steady source of a drifting outlet is not listed
+    # The evidence is text: escaped, never markup or a link.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row and "<script" not in html
+    assert "<code>javascript:alert(2)//baru</code>" in row and 'href="javascript' not in html
+    steady = _row(html, "okezone")
+    assert 'class="flag ok"' in steady and "drift" not in steady
+
+
+def test_an_outlet_is_judged_again_when_a_run_of_it_ends(web: Served) -> None:
+    feed = "https://kembali.example/rss"
+
+    def kembali() -> dict:
+        return next(o for o in api(web, "/api/outlets")["outlets"] if o["outlet"] == "kembali")
+
+    with psycopg.connect(web.data.url, autocommit=True) as conn:
+        for _ in range(2):
+            crawl_run(conn, "kembali", [(feed, "feed", 10, 10)])
+    assert not kembali()["drift"] and not kembali()["drift"]  # judged, then kept (the cache)
+    with psycopg.connect(web.data.url, autocommit=True) as conn:
+        crawl_run(conn, "kembali", [(feed, "feed", 10, 0)])
+    (source,) = kembali()["sources"]
+    assert source["drift"] and "none of 10 entries" in source["drift"]
+    assert 'class="flag drift"' in _row(page(web, "/outlets"), "kembali")
 
 
 def test_article_page_shows_text_metadata_and_story(web: Served) -> None:

@@ -42,9 +42,12 @@ def story(conn: Conn, story_id: Id) -> dict[str, Any]:
     return story_json(found, story_members(conn, [story_id]), story_events(conn, [story_id]))
 
 
-@router.get("/outlets", summary="Outlet health: last crawl, articles per day, stale/failing")
+@router.get("/outlets", summary="Outlet health: last crawl, articles per day, stale/failing/drift")
 def outlets(conn: Conn, request: Request) -> dict[str, Any]:
-    return {"outlets": [o.json() for o in outlet_health(conn, request.app.state.registry)]}
+    state = request.app.state
+    return {
+        "outlets": [o.json() for o in outlet_health(conn, state.registry, cache=state.source_cache)]
+    }
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, its story")

@@ -22,6 +22,7 @@ from kliping import __version__
 from kliping.config.outlets import Outlet
 from kliping.storage import db
 from kliping.web import format as fmt
+from kliping.web.source_health import SourceCache
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -185,6 +186,7 @@ def create_app(conninfo: str, registry: dict[str, Outlet] | None = None) -> Fast
     )
     app.state.pool = pool
     app.state.registry = registry or {}
+    app.state.source_cache = SourceCache()  # the Outlets page's drift, per outlet until a run ends
     app.state.templates = templates()
     app.add_middleware(Hardening)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -48,6 +48,11 @@ def safe_href(url: str | None) -> str | None:
     return url if urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
+def share_json(share: float | None) -> float | None:
+    """An accepted share for the API: 0..1, four places (None: nothing to divide)."""
+    return None if share is None else round(share, 4)
+
+
 def run_json(run: CrawlRun | None) -> dict[str, Any] | None:
     if run is None:
         return None

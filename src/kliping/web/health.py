@@ -1,4 +1,5 @@
-"""Outlet health for the Outlets page: the last crawl, articles per day, stale and failing."""
+"""Outlet health for the Outlets page: the last crawl, articles per day, stale, failing and
+drifting sources (web/source_health.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kliping.storage.web_queries import (
     outlet_activity,
 )
 from kliping.web.format import iso, run_json
+from kliping.web.source_health import SourceCache, SourceHealth, judge
 
 DAYS = 14  # the articles-per-day strip: two weeks
 DEFAULT_INTERVAL_MINUTES = 30  # an outlet missing from the registry: the registry's default
@@ -36,6 +38,11 @@ class OutletHealth:
     stale: bool
     failing: bool
     per_day: list[tuple[date, int]]  # oldest first, DAYS entries
+    sources: list[SourceHealth]  # those of its latest finished run, by URL
+
+    @property
+    def drifting(self) -> list[SourceHealth]:
+        return [s for s in self.sources if s.drift]
 
     def json(self) -> dict[str, Any]:
         return {
@@ -46,14 +53,20 @@ class OutletHealth:
             "last_success": iso(self.last_success),
             "stale": self.stale,
             "failing": self.failing,
+            "drift": bool(self.drifting),
             "articles_per_day": {d.isoformat(): n for d, n in self.per_day},
+            "sources": [src.json() for src in self.sources],
         }
 
 
 def outlet_health(
-    conn: psycopg.Connection, registry: dict[str, Outlet], now: datetime | None = None
+    conn: psycopg.Connection,
+    registry: dict[str, Outlet],
+    now: datetime | None = None,
+    cache: SourceCache | None = None,
 ) -> list[OutletHealth]:
-    """Every outlet of the registry, and any other that has crawl runs."""
+    """Every outlet of the registry, and any other that has crawl runs; its sources judged
+    afresh, or through ``cache`` (the server's)."""
     now = now or datetime.now(WIB)
     today = now.astimezone(WIB).date()
     days = [today - timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
@@ -61,6 +74,7 @@ def outlet_health(
     last = runs.last_runs(conn, keys)
     activity = outlet_activity(conn, keys)
     counts = articles_per_day(conn, keys, days[0], READERS_ZONE)
+    by_outlet = cache.get(conn, keys) if cache else judge(conn, keys)
     out = []
     for key in keys:
         outlet = registry.get(key)
@@ -76,7 +90,15 @@ def outlet_health(
         per_day = [(d, counts.get(key, {}).get(d, 0)) for d in days]
         out.append(
             OutletHealth(
-                key, outlet.name if outlet else key, interval, run, success, stale, failing, per_day
+                key,
+                outlet.name if outlet else key,
+                interval,
+                run,
+                success,
+                stale,
+                failing,
+                per_day,
+                by_outlet.get(key, []),
             )
         )
     return out

@@ -129,7 +129,8 @@ def story(request: Request, conn: Conn, story_id: Id) -> HTMLResponse:
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request, conn: Conn) -> HTMLResponse:
-    health = outlet_health(conn, request.app.state.registry)
+    state = request.app.state
+    health = outlet_health(conn, state.registry, cache=state.source_cache)
     top = max((n for o in health for _, n in o.per_day), default=0)
     return _page(request, "outlets.html", outlets=health, top=max(top, 1))
 
