@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import class_row
 
 SAMPLE = 5  # rejected URLs kept per source and run: enough to show a reader the new URL shape
@@ -56,6 +57,15 @@ _LAST_RUNS = (
     "    ORDER BY started_at DESC, id DESC LIMIT %s) AS last"
 )
 
+# The window is written once, above, and composed in (constant text only, never a value).
+_SOURCE_HISTORY = sql.SQL(
+    "SELECT s.run_id, r.started_at, r.outlet, s.source, s.kind, s.entries, s.accepted,"
+    "       s.rejected_sample"
+    " FROM source_stats s JOIN crawl_runs r ON r.id = s.run_id"
+    " WHERE r.id IN (SELECT w.id FROM ({}) AS w)"
+    " ORDER BY r.started_at, r.id, s.source"
+).format(sql.SQL(_LAST_RUNS))
+
 
 def source_history(
     conn: psycopg.Connection, outlets: Sequence[str], runs: int = 10
@@ -64,11 +74,7 @@ def source_history(
     query for all of them (`kliping status` asks for the whole registry)."""
     with conn.cursor(row_factory=class_row(SourceRun)) as cur:
         cur.execute(
-            "SELECT s.run_id, r.started_at, r.outlet, s.source, s.kind, s.entries, s.accepted,"
-            "       s.rejected_sample"
-            " FROM source_stats s JOIN crawl_runs r ON r.id = s.run_id"
-            f" WHERE r.id IN (SELECT w.id FROM ({_LAST_RUNS}) AS w)"
-            " ORDER BY r.started_at, r.id, s.source",
+            _SOURCE_HISTORY,
             (list(outlets), runs),
         )
         return cur.fetchall()

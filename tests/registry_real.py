@@ -20,7 +20,8 @@ from kliping.config.outlets import Registry, load_registry
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 URLS = DATA / "real_urls_dev.tsv"
 # Outlets with no URL in real_urls_dev.tsv: one folder per outlet, urls.tsv (labelled real URLs,
-# each with its repo@commit:path) and SOURCES.md (where each fact comes from, how well, how recent).
+# each with its repo@commit:path) and a SOURCES file (where each fact comes from, how well, how
+# recent), e.g. tests/data/registry/viva/SOURCES.md.
 FIXTURES = Path(__file__).parent / "data" / "registry"
 # Each labelled variant of real_urls_dev.tsv beside the article URL it is a form of (by hand).
 VARIANTS = Path(__file__).parent / "data" / "real_variants.tsv"
@@ -135,7 +136,8 @@ DOC = """
 Every URL of `../shared/data/real_urls_dev.tsv` (12,610 real URLs of 2014-2026, labelled article /
 non-article / media / variant / other site), and of the outlets with no URL there the labelled real
 URLs of their folder `tests/data/registry/<key>/` (`urls.tsv`, each URL with its repo@commit:path;
-`SOURCES.md`: where each fact comes from, how well and how recent), run through
+a SOURCES file such as tests/data/registry/viva/SOURCES.md: where each fact comes from, how well
+and how recent), run through
 `kliping outlets match`'s code, by
 `PYTHONPATH=$PWD/src python -m tests.registry_real --doc` (floors: `tests/floors_registry.toml`,
 checked by `tests/test_registry_real.py`). *recall*: articles taken as the outlet's articles;

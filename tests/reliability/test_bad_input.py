@@ -21,7 +21,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 def _check(body: bytes) -> None:
     result = extract_page(body, "http://127.0.0.1/detik/x", DEFAULT_RULES)
     if result.extracted is None:
-        assert result.error and not result.error.startswith("extractor crashed"), result.error
+        failure = result.failure
+        assert failure is not None and not failure.detail.startswith("extractor crashed"), failure
         return
     article = result.extracted
     assert isinstance(article.text, str) and article.text.strip()
