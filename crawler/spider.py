@@ -266,7 +266,8 @@ class OutletSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request.cb_kwargs["outlet"], request.url, describe_failure(failure))
+        asked = request.meta.get("redirect_urls", [request.url])[0]  # not where a redirect led
+        self._fail(request.cb_kwargs["outlet"], asked, describe_failure(failure))
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
