@@ -10,6 +10,8 @@ from __future__ import annotations
 class KlipingError(Exception):
     """Base of every error kliping reports with a message meant for the user."""
 
+    exit_code = 1  # what the command exits with after the message (config/exits.py)
+
 
 class ConfigError(KlipingError):
     """Base of every configuration problem kliping reports."""

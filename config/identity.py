@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass
 
 from kliping.config.outlets import Outlet, Registry, load_registry
-from kliping.config.urls import DEFAULT_PORTS, fold_host, folded, host_rank, split
+from kliping.config.urls import folded, split
 
 
 @functools.cache
@@ -29,12 +29,10 @@ def outlet_for(url: str, registry: Registry | None = None) -> Outlet | None:
     parts = split(url)
     if parts is None:
         return None
-    host = fold_host(parts.hostname or "")
-    port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
     best: tuple[int, int] = (0, 0)
     found = None
     for outlet in (bundled() if registry is None else registry).values():
-        owned = host_rank(outlet.domains, host, port)
+        owned = outlet.specificity(url)
         if not owned:
             continue
         rank = (int(outlet.is_article(url)), owned)

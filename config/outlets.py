@@ -5,6 +5,7 @@ Adding an outlet is adding a table to ``outlets.toml``; nothing in the code name
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -16,7 +17,14 @@ from typing import Any
 
 from kliping.config.errors import OutletConfigError
 from kliping.config.extract_rules import DEFAULT_RULES, ExtractRules
-from kliping.config.urls import DEFAULT_PORTS, fold_host, host_forms, host_rank, split
+from kliping.config.urls import (
+    DEFAULT_PORTS,
+    fold_host,
+    host_forms,
+    host_rank,
+    narrow_machine_entries,
+    split,
+)
 
 BUNDLED = "outlets.toml"
 NETWORKS = "_network"  # [_network.<name>]: fields shared by the sites of one network
@@ -78,9 +86,17 @@ class Outlet:
     def owns(self, url: str) -> bool:
         """Scheme (http/https), host and port: the host is one of ``domains`` or its
         ``www.``/``m.``/``amp.`` variant; ``*.x`` also owns every subdomain of x; ``x:port``
-        owns that port only, a bare entry the default ports (a machine address: any port).
+        owns that port only, a bare entry the default ports; a bare machine address
+        (``127.0.0.1``) the ports the outlet's own URLs use on it (``origins``).
         """
         return self.specificity(url) > 0
+
+    @functools.cached_property
+    def origins(self) -> tuple[str, ...]:
+        """The entries ownership is decided on: ``domains``, a bare machine address narrowed
+        to the ports of the outlet's feeds, sitemaps, sections and archive on it."""
+        own = self.sources + ((self.archive,) if self.archive else ())
+        return narrow_machine_entries(self.domains, own)
 
     def specificity(self, url: str) -> int:
         """0 when the outlet does not own ``url``; else larger for a more specific entry."""
@@ -88,7 +104,7 @@ class Outlet:
         if parts is None:
             return 0
         port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
-        return host_rank(self.domains, fold_host(parts.hostname or ""), port)
+        return host_rank(self.origins, fold_host(parts.hostname or ""), port)
 
     def article_id(self, url: str) -> str | None:
         """The article's id under this outlet ("7971101", "2022/03/14/080326826"), if its

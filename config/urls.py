@@ -34,7 +34,8 @@ _CANONICAL_LINK = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>
 _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>\s]+)", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Hosts that name a machine, not a site (the sample site and test servers on a free port):
-# a domain entry of this kind owns every port.
+# a bare domain entry of this kind owns the ports the outlet's own URLs name on it
+# (``narrow_machine_entries``), never the machine's other services.
 _MACHINE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$")
 
 
@@ -160,16 +161,36 @@ def declared_canonical(body: bytes) -> str | None:
     return href.group(1).decode("utf-8", "replace").replace("&amp;", "&")
 
 
+def narrow_machine_entries(domains: tuple[str, ...], own_urls: tuple[str, ...]) -> tuple[str, ...]:
+    """``domains`` with each bare machine address (``127.0.0.1``, ``localhost``) replaced by
+    ``address:port`` for every port that ``own_urls`` (the outlet's feeds, sitemaps, sections,
+    archive) use on it: a test site on a free port owns that port, not the whole machine. An
+    address none of them names keeps the default ports only, like any other bare entry."""
+    narrowed: list[str] = []
+    for entry in domains:
+        if ":" in entry or entry.startswith("*.") or not _MACHINE.match(entry):
+            narrowed.append(entry)
+            continue
+        ports = []
+        for url in own_urls:
+            parts = split(url.replace("{", "").replace("}", ""))
+            if parts is not None and (parts.hostname or "").rstrip(".") == entry:
+                port = parts.port or DEFAULT_PORTS[parts.scheme.lower()]
+                if f"{entry}:{port}" not in ports:
+                    ports.append(f"{entry}:{port}")
+        narrowed.extend(ports or [entry])
+    return tuple(narrowed)
+
+
 @functools.lru_cache(maxsize=8192)
 def host_rank(domains: tuple[str, ...], host: str, port: int) -> int:
-    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all."""
+    """How specifically ``domains`` name the (folded) ``host`` on ``port``; 0: not at all.
+    ``host:port`` owns that port only; a bare entry the default ports 80 and 443."""
     best = 0
     for entry in domains:
         wildcard = entry.startswith("*.")
         name, _, want = entry.removeprefix("*.").partition(":")
-        if want and int(want) != port:
-            continue
-        if not want and port not in DEFAULT_PORTS.values() and not _MACHINE.match(name):
+        if (int(want) != port) if want else (port not in DEFAULT_PORTS.values()):
             continue
         base = fold_host(name)
         if host == base:

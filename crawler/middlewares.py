@@ -62,10 +62,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class OutletRedirectMiddleware:
-    """An article request redirected to a URL its outlet does not own (another scheme, host or
-    port: ``Outlet.owns``) is dropped before that URL is fetched; the spider's errback counts
-    it as a failure, "redirect off the outlet". Without this an outlet's article could be
-    stored from another site, or a crawl steered to the machine's own services."""
+    """An outlet's request (article, feed, sitemap, section or archive page) redirected to a
+    URL its outlet does not own (another scheme, host or port: ``Outlet.owns``) is dropped
+    before that URL is fetched; the spider's errback counts it as a failure, "redirect off the
+    outlet". Without this an outlet's article could be stored from another site, or a crawl
+    steered to the machine's own services (another port of 127.0.0.1)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -76,8 +77,6 @@ class OutletRedirectMiddleware:
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("redirect_urls"):
-            return
-        if getattr(request.callback, "__name__", "") != "parse_article":
             return
         outlets = getattr(self.crawler.spider, "outlets", {})
         outlet = outlets.get(request.cb_kwargs.get("outlet"))

@@ -9,6 +9,7 @@ import logging
 from scrapy.crawler import Crawler
 
 from kliping.crawler.items import ArticleItem
+from kliping.crawler.store import StorageLost
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +25,22 @@ class StorePipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
         tally = spider.tallies[item.outlet]  # type: ignore[union-attr]
-        article_id, outcome = await asyncio.to_thread(
-            spider.store.save,  # type: ignore[union-attr]
-            item.outlet,
-            item.url,
-            list(item.aliases),
-            item.article,
-            tally.run_id,
-        )
+        try:
+            article_id, outcome = await asyncio.to_thread(
+                spider.store.save,  # type: ignore[union-attr]
+                item.outlet,
+                item.url,
+                list(item.aliases),
+                item.article,
+                tally.run_id,
+            )
+        except StorageLost as lost:
+            # Counted, not raised: Scrapy would log the whole article with the error. The
+            # next crawl finds it again (it is not stored), and this one stops.
+            tally.failures += 1
+            tally.reasons["not stored"] += 1
+            spider.storage_lost(lost)  # type: ignore[union-attr]
+            return item
         if outcome == "new":
             tally.articles_new += 1
         elif outcome == "updated":

@@ -28,7 +28,7 @@ from kliping.config.outlets import Outlet
 from kliping.config.settings import Settings
 from kliping.crawler.scrapy_settings import scrapy_settings
 from kliping.crawler.spider import OutletSpider
-from kliping.crawler.store import CrawlStore
+from kliping.crawler.store import CrawlStore, StorageLost
 from kliping.crawler.tally import Tally
 from kliping.crawler.watch import Watch
 from kliping.crawler.workers import ExtractPool
@@ -43,6 +43,7 @@ class CrawlResult:
     tallies: dict[str, Tally] = field(default_factory=dict)
     busy: list[str] = field(default_factory=list)  # outlets another process was crawling
     stopped: bool = False  # ended by a signal before finishing
+    lost: StorageLost | None = None  # stopped because the database could not take more
 
     @property
     def pages_fetched(self) -> int:
@@ -93,7 +94,7 @@ def run_crawl(
             result.tallies[outlet.key] = Tally(this_run)
         if mine:
             _crawl(settings, mine, result, pool, since, until, refresh, max_articles, progress)
-            if after is not None and not result.stopped:
+            if after is not None and not result.stopped and result.lost is None:
                 with pool.connection() as conn:
                     after(conn)
     except (KeyboardInterrupt, SystemExit):
@@ -192,3 +193,7 @@ def _crawl(
     # "finished" (or a closespider limit) is a crawl that ran; "shutdown" was a signal, and no
     # reason at all is a signal before the spider even opened: both are stopped, not "ok".
     result.stopped = watch.reason in ("shutdown", "")
+    if store.lost is not None:  # the runs are failed with the reason, if they can be written
+        result.lost = store.lost
+        for tally in result.tallies.values():
+            tally.error = tally.error or str(store.lost)

@@ -13,6 +13,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
@@ -25,11 +26,13 @@ from kliping.crawler.discovery import Entry, feed_entries, page_links, sitemap_e
 from kliping.crawler.extract import single_page_url, stitch
 from kliping.crawler.failures import PageFailure, describe_failure, page_problem
 from kliping.crawler.items import ArticleItem
-from kliping.crawler.store import CrawlStore
+from kliping.crawler.store import CrawlStore, StorageLost
 from kliping.crawler.tally import SourceCount, Tally
 from kliping.crawler.workers import ExtractPool, PageResult
 
 log = logging.getLogger(__name__)
+
+STORAGE_LOST = "storage lost"  # the close reason when the database cannot take the articles
 
 
 class OutletSpider(scrapy.Spider):
@@ -53,6 +56,7 @@ class OutletSpider(scrapy.Spider):
         self.tallies = tallies
         self.store = store
         self._writes: set[Deferred[None]] = set()
+        self._closing: Deferred[None] | None = None  # the stop asked by storage_lost
         self.pool = pool
         self.since, self.until = since, until
         self.refresh = refresh
@@ -168,7 +172,11 @@ class OutletSpider(scrapy.Spider):
         tally = self.tallies[outlet.key]
         if wanted and not self.refresh:
             # Identities, and the clean URLs that rows stored before identities were kept under.
-            known = await asyncio.to_thread(self.store.known_urls, [*wanted, *wanted.values()])
+            try:
+                known = await asyncio.to_thread(self.store.known_urls, [*wanted, *wanted.values()])
+            except StorageLost as lost:
+                self.storage_lost(lost)
+                return []
             fresh = {k: u for k, u in wanted.items() if k not in known and u not in known}
             tally.articles_skipped += len(wanted) - len(fresh)
             wanted = fresh
@@ -264,9 +272,19 @@ class OutletSpider(scrapy.Spider):
     def closed(self, reason: str) -> Deferred[list[tuple[bool, None]]] | None:
         return DeferredList(list(self._writes)) if self._writes else None
 
+    def storage_lost(self, lost: StorageLost) -> None:
+        """Stop the crawl: the database cannot take what it would find (disk full, or down
+        through every retry). Said once; the run records it (crawler/run.py)."""
+        if self._closing is None:
+            log.error("stopping the crawl: %s", lost)
+            self._closing = deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason=STORAGE_LOST)
+            )
+
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request.cb_kwargs["outlet"], request.url, describe_failure(failure))
+        asked = request.meta.get("redirect_urls", [request.url])[0]  # not where a redirect led
+        self._fail(request.cb_kwargs["outlet"], asked, describe_failure(failure))
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

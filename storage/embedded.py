@@ -29,7 +29,13 @@ from psycopg.conninfo import make_conninfo
 
 from kliping.storage import pgctl, pgstate
 from kliping.storage import private as files
-from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError, UnsafePathError
+from kliping.storage.errors import (
+    EmbeddedDiskFull,
+    EmbeddedServerBusy,
+    EmbeddedStartError,
+    UnsafePathError,
+    disk_full,
+)
 from kliping.storage.pgctl import find_binaries, is_running, run_pg, server_ids, server_user
 
 __all__ = ["EmbeddedPostgres", "find_binaries"]
@@ -102,7 +108,8 @@ class EmbeddedPostgres:
                     state = self._save_state({**state, "phase": READY})
                 self._probe(state)
         except OSError as exc:
-            raise EmbeddedStartError(
+            error = EmbeddedDiskFull if disk_full(exc) else EmbeddedStartError
+            raise error(
                 files.explain_os_error(exc, f"embedded PostgreSQL in {self.home}")
             ) from None
         return self.conninfo()
@@ -208,7 +215,7 @@ class EmbeddedPostgres:
         if done.returncode != 0:
             detail = done.stderr.strip().splitlines()[-1:] or ["?"]
             if "No space left" in done.stderr:
-                raise EmbeddedStartError(f"initdb in {data_dir}: no space left on device (ENOSPC)")
+                raise EmbeddedDiskFull(f"initdb in {data_dir}: no space left on device (ENOSPC)")
             raise EmbeddedStartError(f"initdb failed in {data_dir}: {detail[0]}")
         # O_NOFOLLOW: the server user owns this folder; root must not append through its links.
         fd = os.open(data_dir / "postgresql.conf", os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
@@ -268,7 +275,7 @@ class EmbeddedPostgres:
                 return
             last = pgctl.log_tail(log_file) or done.stderr.strip() or done.stdout.strip()
             if "No space left" in last:
-                raise EmbeddedStartError(
+                raise EmbeddedDiskFull(
                     f"the embedded server cannot start in {data_dir}: no space left on device "
                     "(ENOSPC)"
                 )

@@ -71,7 +71,11 @@ def test_ownership_is_scheme_host_and_port() -> None:
         '[b]\nname = "B"\ndomains = ["b.id:8080"]\narticle_pattern = "/b/"\n'
         'feeds = ["http://b.id:8080/rss"]\n'
     )
-    assert local["a"].owns("http://127.0.0.1:5555/a/1")  # a machine address: any port
+    # A machine address owns the ports the outlet's own URLs use on it, not the machine.
+    assert local["a"].owns("http://127.0.0.1:8123/a/1")
+    assert not local["a"].owns("http://127.0.0.1:5555/a/1")
+    assert not local["a"].owns("http://127.0.0.1/a/1")
+    assert not local["a"].owns("http://localhost:8123/a/1")  # another host
     assert local["b"].owns("http://b.id:8080/b/1") and not local["b"].owns("http://b.id/b/1")
 
 

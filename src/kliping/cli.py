@@ -14,7 +14,13 @@ from typing import Any, NoReturn
 from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
 from kliping.config.errors import KlipingError
-from kliping.config.exits import EXIT_INTERNAL, EXIT_NOPERM, EXIT_UNAVAILABLE, EXIT_USAGE
+from kliping.config.exits import (
+    EXIT_DISK_FULL,
+    EXIT_INTERNAL,
+    EXIT_NOPERM,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+)
 from kliping.config.limits import CRAWL_TIMEOUT_SECONDS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -308,13 +314,16 @@ def _database_error(exc: Exception, psycopg: Any) -> int:
             print("kliping: database authentication failed: check the user and password in"
                   " DATABASE_URL (or KLIPING_HOME/postgres.json)", file=sys.stderr)  # fmt: skip
             return EXIT_NOPERM
+        from kliping.storage.errors import disk_full
+
         message = " ".join(str(exc).split())
-        if isinstance(exc, psycopg.errors.DiskFull) or "No space left" in message:
+        full = disk_full(exc)
+        if full:
             message = f"disk full (ENOSPC): {message}"
         for secret in _secrets():
             message = message.replace(secret, "***")
         print(f"kliping: database unavailable: {message}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+        return EXIT_DISK_FULL if full else EXIT_UNAVAILABLE
     _report_internal_error(exc)
     return EXIT_INTERNAL
 
@@ -342,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except KlipingError as exc:  # every package's errors derive from it (config/errors.py)
         print(f"kliping: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         return 143
     except BrokenPipeError:

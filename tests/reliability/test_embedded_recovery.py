@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from kliping.config.exits import EXIT_DISK_FULL
 from kliping.storage.embedded import EmbeddedPostgres
 from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError
 from tests.reliability.homes import base, stop_and_remove
@@ -250,7 +251,7 @@ def small_disk(base: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_says_enospc_and_resumes_when_freed(small_disk: Path) -> None:
-    line = _one_line_error(_kliping(small_disk / "home", "stories"))
+    line = _one_line_error(_kliping(small_disk / "home", "stories"), EXIT_DISK_FULL)
     assert "ENOSPC" in line
     server = EmbeddedPostgres(small_disk / "home")
     with pytest.raises(EmbeddedStartError, match="ENOSPC"):  # and again: no other state left
@@ -327,5 +328,5 @@ def test_disk_full_is_named_by_the_cli(capsys: pytest.CaptureFixture[str]) -> No
     from kliping import cli
 
     error = psycopg.errors.DiskFull("could not extend file: No space left on device")
-    assert cli._database_error(error, psycopg) == 69
+    assert cli._database_error(error, psycopg) == EXIT_DISK_FULL
     assert "disk full (ENOSPC)" in capsys.readouterr().err

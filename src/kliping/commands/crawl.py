@@ -8,7 +8,7 @@ import sys
 from kliping.cli import CommandError
 from kliping.commands.dates import parse_date
 from kliping.commands.outlets import chosen
-from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
+from kliping.config.exits import EXIT_BUSY, EXIT_DISK_FULL, EXIT_STOPPED, EXIT_UNAVAILABLE
 from kliping.crawler.run import CrawlResult, run_crawl
 from kliping.storage import db
 
@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     print(summary(result))
     if result.stopped:
         return EXIT_STOPPED
+    if result.lost is not None:
+        what = "free some space, then crawl again" if result.lost.disk_full else "crawl again"
+        print(f"kliping: {result.lost}: the crawl stopped, what it stored is kept; {what}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_DISK_FULL if result.lost.disk_full else EXIT_UNAVAILABLE
     if not result.tallies and result.busy:
         return EXIT_BUSY
     if result.pages_fetched == 0:
