@@ -166,8 +166,8 @@ class Clusterer:
             threshold = p.short_threshold if short else p.threshold
             if scored and scored[0][1] >= threshold:
                 story, score = scored[0]
-                known_terms = self._stories[story].centroid
-                self._idf.add([t for t in counts if t not in known_terms], False)
+                centroid = self._stories[story].centroid
+                self._idf.add(self._stories.vocab.absent(centroid, list(counts)), False)
             else:
                 story, score = n, 0.0
                 self._stories.create(n, doc.id)
