@@ -62,16 +62,18 @@ class StoryIndex:
         if not postings:
             return []
         flat = np.frombuffer(b"".join(postings), dtype=np.int64)  # a copy: postings may change
-        # np.unique(flat, return_inverse=True) by hand (a fifth of this function's time): a
-        # stable sort keeps each story's entries in query order, so bincount adds its weights in
-        # the same order as over ``flat`` itself: the same sums to the last bit.
-        perm = flat.argsort(kind="stable")
+        # np.unique(flat, return_inverse=True) by hand (a fifth of this function's time). The
+        # inverse is in ``flat``'s order, so bincount adds each story's weights in query order:
+        # the same sums to the last bit whatever order the (unstable, 15 % faster) sort leaves.
+        perm = flat.argsort()
         ordered = flat[perm]
         first = np.empty(ordered.size, dtype=bool)
         first[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
         uniq = ordered[first]
-        sums = np.bincount(np.cumsum(first) - 1, weights=np.repeat(weights, lengths)[perm])
+        inverse = np.empty(flat.size, dtype=np.intp)
+        inverse[perm] = np.cumsum(first) - 1
+        sums = np.bincount(inverse, weights=np.repeat(weights, lengths))
         # The 4k best by score, then by id descending (newer first): deterministic. Only those
         # scoring at least the 4k-th best score are sorted (with 100k articles held, a query
         # meets ~5,000 stories, and sorting them all was the engine's most expensive step).
