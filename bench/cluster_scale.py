@@ -231,10 +231,16 @@ def report(r: Result, small: int, large: int, w: int) -> None:
     o_s, o_l = r.probes["add", small], r.probes["add", large]
     m_s, m_l = r.probes["add_many", small], r.probes["add_many", large]
     loads = ", ".join("/".join(f"{x:.2f}" for x in la) for la in r.load)
+    # The workers only run ``prepare``, whose work does not depend on how much the engine
+    # holds: their CPU ratio is the shared machine's slowdown between the two measurements.
+    control = m_l.workers_cpu / m_s.workers_cpu
     print(
         f"\nratio {large:,}/{small:,} held (time per article): add() {o_l.wall / o_s.wall:.2f}x "
         f"wall, {o_l.cpu / o_s.cpu:.2f}x CPU; add_many({w}) {m_l.wall / m_s.wall:.2f}x wall, "
         f"{(m_l.cpu + m_l.workers_cpu) / (m_s.cpu + m_s.workers_cpu):.2f}x CPU\n"
+        f"control: the workers' CPU an article (prepare, independent of the size held) "
+        f"{control:.2f}x; the engine's CPU (parent) {m_l.cpu / m_s.cpu:.2f}x, "
+        f"{m_l.cpu / m_s.cpu / control:.2f}x net of the control\n"
         f"garbage collection in add(): {ms(o_s.gc)} ms an article at {small:,} held, "
         f"{ms(o_l.gc)} at {large:,}\n"
         f"peak RSS {r.rss_mb:.0f} MB with {r.held:,} articles held (~{r.engine_mb:.0f} MB "
