@@ -5,9 +5,9 @@
 
 For a speed change that must not move a single decision. Outputs: ``cluster_jsonl`` on uci_dev
 (seeds 0-3, no time, shuffled, as bench/cluster_quality.py scores it), id_events_dev and the
-sample corpus; the same data through ``Clusterer.add`` with each score's repr and the merges; 20k
-synthetic articles from bench/cluster_scale.py through ``add``, the last 3k also through
-``add_many(workers=2)``. About 1-2 minutes.
+sample corpus; the same data through ``Clusterer.add`` with each score's repr, the event and the
+story and event merges; 20k synthetic articles from bench/cluster_scale.py through ``add``, the
+last 3k also through ``add_many(workers=2)``. About 1-2 minutes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def _lines(rows: list[dict[str, object]]) -> list[str]:
 
 
 def _row(a: Assignment, engine: Clusterer) -> str:
-    return f"{a.id}\t{a.story}\t{a.duplicate_of}\t{a.score!r}\t{engine.drain_merges()!r}\n"
+    merges = f"{engine.drain_merges()!r}\t{engine.drain_event_merges()!r}"
+    return f"{a.id}\t{a.story}\t{a.duplicate_of}\t{a.score!r}\t{a.event}\t{merges}\n"
 
 
 def _trace(lines: list[str]) -> str:
@@ -65,6 +66,7 @@ def outputs() -> Iterator[tuple[str, str]]:
     for _ in many.add_many(docs[:17_000], workers=2):
         pass
     many.drain_merges()
+    many.drain_event_merges()
     yield "synthetic.add.tsv", head + "".join(_row(one.add(d), one) for d in docs[17_000:])
     tail = "".join(_row(a, many) for a in many.add_many(docs[17_000:], workers=2))
     yield "synthetic.add_many.tsv", head + tail

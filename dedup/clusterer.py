@@ -12,6 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import islice
+from sys import intern
 
 from kliping.dedup.embedding import usable
 from kliping.dedup.events import Events
@@ -25,7 +26,7 @@ from kliping.dedup.stories import Stories
 __all__ = ["Assignment", "Clusterer", "Doc"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     id: str
     story: str  # the id of the story's first article: stable across replays
@@ -151,8 +152,12 @@ class Clusterer:
             a = Assignment(doc.id, first.story, first.id, score, self._events[event].label)
         else:
             root = n
-            terms = pre.terms
-            vec = self._idf.vector(terms.counts, p.vector_terms)
+            # One string object per term for the whole engine: an article prepared in a worker
+            # process arrives with its own copies, which its story's centroid, its event's core,
+            # the IDF tables and the postings would otherwise each keep.
+            raw = pre.terms.counts
+            counts = dict(zip(map(intern, raw), raw.values(), strict=True))
+            vec = self._idf.vector(counts, p.vector_terms)
             short = pre.words < p.short_words
             emb = pre.embedding
             ew = p.short_embed_weight if short else p.embed_weight
@@ -161,16 +166,16 @@ class Clusterer:
             threshold = p.short_threshold if short else p.threshold
             if scored and scored[0][1] >= threshold:
                 story, score = scored[0]
-                known_terms = self._stories[story].centroid
-                self._idf.add([t for t in terms.counts if t not in known_terms], False)
+                centroid = self._stories[story].centroid
+                self._idf.add(self._stories.vocab.absent(centroid, list(counts)), False)
             else:
                 story, score = n, 0.0
                 self._stories.create(n, doc.id)
-                self._idf.add(terms.counts, True)
+                self._idf.add(counts, True)
             # Then the event, among the events of that story: every event lies in one story,
             # and an event never overrides the story's decision (letting an event pull an
             # article that fits no story into its story cost id_events 0.013 B-cubed on half A).
-            evec = self._events.vector(terms.counts)
+            evec = self._events.vector(counts)
             resolve = self._stories.resolve
             escored = (
                 []
@@ -203,7 +208,10 @@ class Clusterer:
             label = self._events[event].label
             a = Assignment(doc.id, self._stories[story].label, None, score, label)
 
-        self._recs[n] = _Rec(a, story, event, root, sk, (chash, tkey, ukey))
+        # Only bodies in the copy index are ever compared again: a copy's or a short body's
+        # sketch (~0.8 KB) is not kept.
+        indexed = sk is not None and sk.size >= p.copy_min_shingles and dup is None
+        self._recs[n] = _Rec(a, story, event, root, sk if indexed else None, (chash, tkey, ukey))
         if n % _CLOSE_EVERY == 0 and self._clock is not None:
             # Events far older than the newest article take no members: free their cores. The
             # margin keeps them for articles that arrive up to 3 days out of order.
@@ -216,8 +224,8 @@ class Clusterer:
             self._by_title.setdefault(tkey, root)
         if ukey:
             self._by_url.setdefault(ukey, n)
-        if sk is not None and sk.size >= p.copy_min_shingles and dup is None:
-            self._copy_index.add(n, sk.keys())
+        if indexed:
+            self._copy_index.add(n, sk.keys())  # type: ignore[union-attr]
         return a
 
     def _merge_events(self, keep: int, gone: int, threshold: float) -> None:

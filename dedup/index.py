@@ -62,11 +62,16 @@ class StoryIndex:
         if not postings:
             return []
         flat = np.frombuffer(b"".join(postings), dtype=np.int64)  # a copy: postings may change
-        # np.unique(flat, return_inverse=True) by hand (a fifth of this function's time): a
-        # stable sort keeps each story's entries in query order, so bincount adds its weights in
-        # the same order as over ``flat`` itself: the same sums to the last bit.
-        perm = flat.argsort(kind="stable")
-        ordered = flat[perm]
+        # np.unique(flat, return_inverse=True) by hand. A stable order keeps each story's entries
+        # in query order, so bincount adds its weights in the same order as over ``flat`` itself:
+        # the same sums to the last bit. It comes from sorting (id << bits | position), not from
+        # argsort(kind="stable"): a plain sort of int64 runs vectorised (AVX-512 here), 290 ->
+        # 37 us on 5,000 entries. Ids are article numbers: with 16 terms of at most 400 postings
+        # a position takes 13 bits, so ids up to 2**50 fit.
+        bits = flat.size.bit_length()
+        keyed = np.sort((flat << bits) | np.arange(flat.size, dtype=np.int64))
+        perm = keyed & ((1 << bits) - 1)
+        ordered = keyed >> bits
         first = np.empty(ordered.size, dtype=bool)
         first[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])

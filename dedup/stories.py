@@ -13,36 +13,23 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from operator import mul
 
 import numpy as np
 
 from kliping.dedup.index import StoryIndex
 from kliping.dedup.params import Params
+from kliping.dedup.vectors import Vec, Vocab
 
 
 @dataclass(slots=True)
 class Story:
     label: str
-    centroid: dict[str, float] = field(default_factory=dict)
+    centroid: Vec = field(default_factory=Vec.empty)  # compact: see dedup/vectors.py
     norm2: float = 0.0
     first: datetime | None = None
     last: datetime | None = None
     members: list[int] = field(default_factory=list)
     emb: np.ndarray | None = None  # sum of the members' sentence embeddings (if any)
-
-    def cosine(self, vec: dict[str, float]) -> float:
-        return _cos(vec, self.centroid, self.norm2)
-
-
-def _cos(vec: dict[str, float], c: dict[str, float], norm2: float) -> float:
-    if norm2 <= 0.0:
-        return 0.0
-    # Only shared terms contribute; the key intersection and the products run in C. fsum is
-    # exactly rounded, so the (hash-seeded) order of the set cannot change the result.
-    shared = vec.keys() & c.keys()
-    products = map(mul, map(vec.__getitem__, shared), map(c.__getitem__, shared))
-    return math.fsum(products) / math.sqrt(norm2)
 
 
 def _emb_cos(emb: np.ndarray, total: np.ndarray, center: float) -> float:
@@ -51,21 +38,13 @@ def _emb_cos(emb: np.ndarray, total: np.ndarray, center: float) -> float:
     return float(emb @ total) / norm - center if norm > 0.0 else 0.0
 
 
-def _add_into(c: dict[str, float], norm2: float, vec: dict[str, float]) -> float:
-    for t, w in vec.items():
-        old = c.get(t, 0.0)
-        new = old + w
-        c[t] = new
-        norm2 += new * new - old * old
-    return norm2
-
-
 class Stories:
     def __init__(self, params: Params) -> None:
         self.params = params
         self._live: dict[int, Story] = {}
         self._alias: dict[int, int] = {}  # merged story -> the story it went into
         self._index = StoryIndex(params.posting_cap)
+        self.vocab = Vocab()  # the centroids' term ids
 
     def __len__(self) -> int:
         return len(self._live)
@@ -109,22 +88,27 @@ class Stories:
             return []
         top = list(islice(vec.items(), p.query_terms))  # vectors come heaviest first
         out = []
-        for s in self._index.candidates(top, p.candidates, self.resolve):
-            st = self._live[s]
-            factor = self.time_factor(st, when)
-            if factor > 0.0:
-                bonus = 1.0 + size_bonus * math.log(len(st.members)) if st.members else 1.0
-                score = st.cosine(vec) * bonus
-                if emb is not None and st.emb is not None:
-                    score += embed_weight * _emb_cos(emb, st.emb, self.params.embed_center)
-                out.append((s, score * factor))
+        candidates = self._index.candidates(top, p.candidates, self.resolve)
+        with self.vocab.scatter(self.vocab.vec(vec)) as query:
+            for s in candidates:
+                st = self._live[s]
+                factor = self.time_factor(st, when)
+                if factor > 0.0:
+                    bonus = 1.0 + size_bonus * math.log(len(st.members)) if st.members else 1.0
+                    cos = query.dot(st.centroid) / math.sqrt(st.norm2) if st.norm2 > 0.0 else 0.0
+                    score = cos * bonus
+                    if emb is not None and st.emb is not None:
+                        score += embed_weight * _emb_cos(emb, st.emb, self.params.embed_center)
+                    out.append((s, score * factor))
         # Ties go to the older story (smaller number): deterministic and stable under replay.
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
 
     def _between(self, sa: Story, sb: Story, bonus: float, embed_weight: float) -> float:
         """How well story ``sb`` fits ``sa``, on the scale of an article's score."""
-        score = _cos(sb.centroid, sa.centroid, sa.norm2) / math.sqrt(sb.norm2) * bonus
+        dot = self.vocab.dot(sb.centroid, sa.centroid)
+        cos = dot / math.sqrt(sa.norm2) if sa.norm2 > 0.0 else 0.0
+        score = cos / math.sqrt(sb.norm2) * bonus
         if embed_weight and sa.emb is not None and sb.emb is not None:
             n = float(np.linalg.norm(sb.emb))
             if n > 0.0:
@@ -161,19 +145,18 @@ class Stories:
         if emb is not None:
             # Summed in float64: a long story's sum must not drift with the order of additions.
             st.emb = emb.astype(np.float64) if st.emb is None else st.emb + emb
-        self._add_vector(st, vec)
+        self._add_vector(st, self.vocab.vec(vec))
         top = islice(vec.items(), self.params.index_terms)
         self._index.add(s, (t for t, _ in top), self._alive)
 
-    def _add_vector(self, st: Story, vec: dict[str, float]) -> None:
+    def _add_vector(self, st: Story, vec: Vec) -> None:
         p = self.params
         c = st.centroid
-        norm2 = _add_into(c, st.norm2, vec)
+        norm2 = self.vocab.add_into(c, st.norm2, vec)
         if len(c) > 2 * p.centroid_terms:
             # Keep the heaviest terms: a long-running story must not grow without bound.
-            kept = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: p.centroid_terms]
-            st.centroid = c = dict(kept)
-            norm2 = sum(v * v for v in c.values())
+            st.centroid = c = self.vocab.top(c, p.centroid_terms)
+            norm2 = sum(v * v for v in c.w.tolist())
         st.norm2 = norm2
 
     def merge_close(
