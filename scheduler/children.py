@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from kliping.config.exits import EXIT_BUSY, EXIT_STOPPED
+from kliping.config.exits import EXIT_BUSY, EXIT_DISK_FULL, EXIT_STOPPED, EXIT_UNAVAILABLE
 from kliping.config.limits import STOP_GRACE_SECONDS
 from kliping.crawler import drift
 from kliping.storage import db, requests, runs, sources
@@ -108,7 +108,9 @@ class CrawlChildren:
             requests.release(conn, request_ids)
             request_ids = []
         elif code != 0:
-            runs.close_run(conn, run_id, "failed", f"crawl process exited with {code}")
+            named = {EXIT_DISK_FULL: ": disk full (ENOSPC)", EXIT_UNAVAILABLE: ": database down"}
+            why = named.get(code, "") if isinstance(code, int) else ""
+            runs.close_run(conn, run_id, "failed", f"crawl process exited with {code}{why}")
         if code not in (0, None, EXIT_STOPPED) and not self.stop.is_set():
             self._retry_later(outlet, f"crawl exited with {code}")
         requests.finish(conn, request_ids, "done" if code == 0 else "failed", run_id)

@@ -111,11 +111,17 @@ class Daemon(CrawlChildren):
                 control.close()
             except psycopg.Error:
                 pass
+            # Stopped: a repeated signal is ignored from here on. Python puts the default
+            # action back while it tears the interpreter down, so a second SIGTERM landing
+            # then killed a daemon that had stopped cleanly (exit -15 instead of 0).
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_IGN)
         log.info("daemon stopped")
         return 0
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        log.info("received %s: stopping", signal.Signals(signum).name)
+        if not self.stop.is_set():  # a repeated signal: already stopping, nothing to add
+            log.info("received %s: stopping", signal.Signals(signum).name)
         self.stop.set()
 
     def _connect_until_up(self) -> psycopg.Connection:
