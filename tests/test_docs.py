@@ -78,3 +78,15 @@ def test_readme_names_the_search_configuration() -> None:
     configs = set(re.findall(r"to_tsvector\('(\w+)'", migration))
     assert configs == {"simple"}
     assert "`simple`" in _section("Reading stories")
+
+
+def test_help_gives_every_exit_status() -> None:
+    # Every EXIT_* of config/exits.py has its words in `kliping --help`: a new status cannot be
+    # added without telling the user what it means.
+    from kliping.config import exits
+
+    codes = {v for k, v in vars(exits).items() if k.startswith("EXIT_")}
+    assert codes == {code for code, _ in exits.MEANINGS} - {0}
+    text = " ".join(build_parser().format_help().split())
+    for code, what in exits.MEANINGS:
+        assert f"{code} {what}" in text

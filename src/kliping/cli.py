@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from kliping import __version__, argtypes
 from kliping.argtypes import integer, seconds
+from kliping.config import exits
 from kliping.config.errors import KlipingError
 from kliping.config.exits import (
     EXIT_DISK_FULL,
@@ -54,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Scheduled news monitoring for Indonesian online media: crawl outlets, "
         "extract clean text, group copies and re-writes into stories, read them from Postgres.",
         epilog="Environment: DATABASE_URL (unset: a private embedded Postgres under "
-        "KLIPING_HOME), KLIPING_HOME (data folder). See the README for all KLIPING_* settings.",
+        "KLIPING_HOME), KLIPING_HOME (data folder). See the README for all KLIPING_* settings. "
+        "Exit status: " + "; ".join(f"{code} {what}" for code, what in exits.MEANINGS) + ".",
     )
     parser.add_argument("--version", action="version", version=f"kliping {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
