@@ -55,6 +55,15 @@ def _worker_mid_crawl(db_url: str, workers: list[subprocess.Popen[str]]) -> obje
     return None
 
 
+def _report_queue(db_url: str) -> None:
+    """What the queue and the runs hold: printed into the failure report of a stuck run."""
+    print("jobs:", rows(db_url, "SELECT id, status, attempts, args::text, worker_id, lock"
+                        " FROM procrastinate_jobs ORDER BY id"))  # fmt: skip
+    print("runs:", rows(db_url, "SELECT id, outlet, status, failure_reasons::text, pid"
+                        " FROM crawl_runs ORDER BY id"))  # fmt: skip
+    print("workers:", rows(db_url, "SELECT * FROM procrastinate_workers"))
+
+
 def test_killed_workers_lose_and_double_nothing(
     kliping: Kliping, site: SampleSite, db_url: str, daemons: list
 ) -> None:
@@ -85,7 +94,13 @@ def test_killed_workers_lose_and_double_nothing(
                        " IN ('ok', 'partial')")[0][0]  # fmt: skip
         return jobs == 0 and crawled == len(OUTLETS)
 
-    wait_for(settled, 300, "every job done and every outlet crawled")
+    try:
+        # Under pytest-timeout's 300 s for the whole test, so that a stuck queue is reported
+        # with its state (a passing run settles in seconds).
+        wait_for(settled, 150, "every job done and every outlet crawled")
+    except TimeoutError:
+        _report_queue(db_url)
+        raise
     # The killed crawls died with their workers (PR_SET_PDEATHSIG), their runs left behind.
     for pid in killed_crawls:
         assert _parent(pid) is None or not os.path.exists(f"/proc/{pid}")
