@@ -3,7 +3,9 @@ and socket folders removed afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,3 +39,23 @@ def stop_and_remove(server: EmbeddedPostgres) -> None:
     shutil.rmtree(state.get("data_dir", "/nonexistent"), ignore_errors=True)
     if state.get("socket_dir", "").startswith("/tmp/kliping-"):
         shutil.rmtree(state["socket_dir"], ignore_errors=True)
+
+
+@contextlib.contextmanager
+def small_disk(base: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` ("64m") under ``base``, for disk-full probes (skipped where mounting
+    is not permitted); an embedded server on it is stopped before it is unmounted."""
+    mount = base / f"disk-{size}"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"mounting a {size} tmpfs is not permitted here: {made.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        stop_and_remove(EmbeddedPostgres(mount / "home"))
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -20,7 +20,8 @@ import pytest
 from kliping.config.exits import EXIT_DISK_FULL
 from kliping.sample_site.server import SampleSite, serve
 from kliping.storage.embedded import EmbeddedPostgres
-from tests.reliability.homes import base, stop_and_remove
+from tests.reliability import homes
+from tests.reliability.homes import base
 
 __all__ = ["base"]
 pytestmark = pytest.mark.slow  # mounts a disk, runs Postgres and crawls in child processes
@@ -29,20 +30,8 @@ OUTLETS = ("detik", "tribunnews")  # their news sitemaps list every synthetic ar
 
 @pytest.fixture
 def disk(base: Path) -> Iterator[Path]:
-    mount = base / "disk"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if made.returncode != 0:
-        pytest.skip(f"mounting a 64 MB tmpfs is not permitted here: {made.stderr.strip()}")
-    try:
+    with homes.small_disk(base, "64m") as mount:
         yield mount
-    finally:
-        stop_and_remove(EmbeddedPostgres(mount / "home"))
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def _env(home: Path, registry: Path) -> dict[str, str]:

@@ -19,6 +19,7 @@ import pytest
 from kliping.config.exits import EXIT_DISK_FULL
 from kliping.storage.embedded import EmbeddedPostgres
 from kliping.storage.errors import EmbeddedServerBusy, EmbeddedStartError
+from tests.reliability import homes
 from tests.reliability.homes import base, stop_and_remove
 
 __all__ = ["base"]
@@ -235,19 +236,8 @@ def test_quotes_and_commas_in_the_home_are_quoted(base: Path) -> None:
 
 @pytest.fixture
 def small_disk(base: Path) -> Iterator[Path]:
-    mount = base / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mount)],
-        capture_output=True,
-    )
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    try:
+    with homes.small_disk(base, "4m") as mount:
         yield mount
-    finally:
-        stop_and_remove(EmbeddedPostgres(mount / "home"))
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def test_a_full_disk_says_enospc_and_resumes_when_freed(small_disk: Path) -> None:
