@@ -27,7 +27,7 @@ import numpy as np
 from cluster_quality import half, load_set
 
 from kliping.dedup.evaluate import bcubed, pairwise
-from kliping.dedup.events import WindowIdf
+from kliping.dedup.events import Events
 from kliping.dedup.features import extract
 from kliping.dedup.params import Params
 
@@ -38,15 +38,13 @@ E5_FLOOR = 0.85
 
 
 def vectors(rows: list[dict], params: Params) -> list[dict[str, float]]:
-    """Each article's event vector as the engine builds it: window IDF, fed in time order."""
-    idf = WindowIdf(params.event_idf_window, params.event_idf_plus)
+    """Each article's event vector as the engine builds it (``Events.vector``: its terms, the
+    window IDF), fed in time order."""
+    events = Events(params)
     out: list[dict[str, float]] = [{} for _ in rows]
     order = sorted(range(len(rows)), key=lambda i: (rows[i].get("published") or "", i))
     for i in order:
-        counts = extract(rows[i]["title"], rows[i].get("text") or "", params).counts
-        counts = {t: c for t, c in counts.items() if t[0] != "#"}
-        out[i] = idf.vector(counts, params.vector_terms)
-        idf.push(tuple(counts))
+        out[i] = events.vector(extract(rows[i]["title"], rows[i].get("text") or "", params).counts)
     return out
 
 
