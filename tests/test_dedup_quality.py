@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,18 @@ def _predict(rows: list[dict[str, object]]) -> dict[str, str]:
     return {str(o["id"]): str(o["story"]) for o in cluster_jsonl(lines)}
 
 
+def _following(merges: list[tuple[str, str]]) -> Callable[[str], str]:
+    """A label's current label after the reported (absorbed, surviving) merges, in order."""
+    final = dict(merges)
+
+    def resolve(label: str) -> str:
+        while label in final:
+            label = final[label]
+        return label
+
+    return resolve
+
+
 def test_merges_are_reported_and_labels_follow_them() -> None:
     """Merged stories: drain_merges names them, story_of and cluster_jsonl show the survivor."""
     from kliping.dedup import Clusterer
@@ -43,12 +56,7 @@ def test_merges_are_reported_and_labels_follow_them() -> None:
         merges.extend(eng.drain_merges())
     assert merges, "uci headlines should need at least one merge"
     assert eng.drain_merges() == []
-    final = dict(merges)
-
-    def resolve(label: str) -> str:
-        while label in final:
-            label = final[label]
-        return label
+    resolve = _following(merges)
 
     # Applying the merges to the labels given at add time yields the current labels.
     assert all(resolve(first[i]) == eng.story_of(i) for i in first)
@@ -94,12 +102,7 @@ def test_event_merges_are_reported_and_event_labels_follow_them() -> None:
         first[docs[i].id] = eng.add(docs[i]).event
         merges.extend(eng.drain_event_merges())
     assert merges, "id_events should need at least one event merge"
-    final = dict(merges)
-
-    def resolve(label: str) -> str:
-        while label in final:
-            label = final[label]
-        return label
+    resolve = _following(merges)
 
     assert all(resolve(first[i]) == eng.event_of(i) for i in first)
     stories: dict[str, set[str | None]] = {}
