@@ -84,11 +84,8 @@ class Vocab:
 
     def dot(self, a: Vec, b: Vec) -> float:
         """Sum of the products of the shared terms' weights (exactly rounded)."""
-        dense = self._dense
-        dense[a.ids] = a.w
-        products = np.multiply(dense.take(b.ids), b.w)
-        dense[a.ids] = 0.0
-        return math.fsum(products[products.nonzero()].tolist())
+        with self.scatter(a) as spread:
+            return spread.dot(b)
 
     def scatter(self, a: Vec) -> Scattered:
         """``a`` spread over the scratch array, for many dot products with it (``with``)."""
